@@ -20,7 +20,15 @@ public record InboundMessage(String joinRef, String ref, String topic, String ev
     /** Event name of user broadcasts, in both directions. */
     public static final String BROADCAST = "broadcast";
 
-    /** Requires topic, event and payload, which every frame format carries. */
+    /**
+     * Requires topic, event and payload, which every frame format carries.
+     *
+     * @param joinRef the {@code join_ref}, or {@code null}
+     * @param ref the {@code ref}, or {@code null}
+     * @param topic the topic
+     * @param event the event
+     * @param payload the payload
+     */
     public InboundMessage {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(event, "event");

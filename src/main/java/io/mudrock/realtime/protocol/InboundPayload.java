@@ -12,7 +12,11 @@ public sealed interface InboundPayload permits InboundPayload.Json, InboundPaylo
      * @param value the JSON value, possibly a {@code NullNode}, never Java {@code null}
      */
     record Json(JsonNode value) implements InboundPayload {
-        /** Requires a value; JSON {@code null} is a {@code NullNode}. */
+        /**
+         * Requires a value; JSON {@code null} is a {@code NullNode}.
+         *
+         * @param value the JSON value
+         */
         public Json {
             Objects.requireNonNull(value, "value");
         }
@@ -26,7 +30,12 @@ public sealed interface InboundPayload permits InboundPayload.Json, InboundPaylo
      *     kept for inspection only, since upstream does not forward client metadata either
      */
     record BinaryBroadcast(UserBroadcast broadcast, String metadataJson) implements InboundPayload {
-        /** Requires the broadcast. */
+        /**
+         * Requires the broadcast.
+         *
+         * @param broadcast the broadcast
+         * @param metadataJson the metadata as sent, or {@code null}
+         */
         public BinaryBroadcast {
             Objects.requireNonNull(broadcast, "broadcast");
         }

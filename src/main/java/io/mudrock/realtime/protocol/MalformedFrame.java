@@ -8,7 +8,11 @@ import java.util.Objects;
  * @param reason what was wrong, for logs, e.g. {@code "unknown binary kind 7"}
  */
 public record MalformedFrame(String reason) implements DecodeResult {
-    /** Requires a reason: an unexplained drop cannot be diagnosed. */
+    /**
+     * Requires a reason: an unexplained drop cannot be diagnosed.
+     *
+     * @param reason what was wrong
+     */
     public MalformedFrame {
         Objects.requireNonNull(reason, "reason");
     }

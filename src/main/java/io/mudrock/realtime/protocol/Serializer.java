@@ -30,7 +30,7 @@ public enum Serializer {
         this.vsn = vsn;
     }
 
-    /** The canonical {@code vsn} value of this format, e.g. {@code "2.0.0"}. */
+    /** @return the canonical {@code vsn} value of this format, e.g. {@code "2.0.0"} */
     public String vsn() {
         return vsn;
     }
