@@ -1,0 +1,80 @@
+package io.mudrock.realtime.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The server's configuration, validated once at start-up.
+ *
+ * @param port                 HTTP port ({@code PORT}); Liberty binds it, we validate and print it
+ * @param database             the management database, or empty for the embedded default ({@code DB_*})
+ * @param embedded             where and how the embedded PostgreSQL runs when {@code DB_HOST} is unset
+ * @param encryptionKey        legacy AES-128 key for secrets at rest ({@code DB_ENC_KEY}, 16 bytes)
+ * @param gcmEncryptionKey     AES-256-GCM key ({@code DB_ENC_KEY_GCM}, 32 bytes), optional
+ * @param apiJwtSecret         secret of the admin API's tokens ({@code API_JWT_SECRET}); empty = generated
+ * @param tenantJwtSecret      the self-host tenant's client JWT secret ({@code JWT_SECRET}); empty = generated
+ * @param publication          the publication the WAL consumer reads (first of {@code PUBLICATIONS})
+ * @param secureChannels       {@code SECURE_CHANNELS}: client tokens are required and verified
+ * @param seedSelfHost         {@code SEED_SELF_HOST}: create or update the default tenant at start
+ * @param selfHostTenantName   {@code SELF_HOST_TENANT_NAME}, the default tenant's external id
+ * @param migrateWells         {@code MIGRATE_WELLS}: apply the {@code wells} changeset context
+ * @param connectErrorBackoff  {@code CONNECT_ERROR_BACKOFF_MS}: delay before a refused handshake answers
+ * @param channelErrorBackoff  {@code CHANNEL_ERROR_BACKOFF_MS}: delay before a join error reply
+ */
+public record RealtimeConfig(
+        int port,
+        Optional<DatabaseSettings> database,
+        EmbeddedSettings embedded,
+        String encryptionKey,
+        Optional<String> gcmEncryptionKey,
+        Optional<String> apiJwtSecret,
+        Optional<String> tenantJwtSecret,
+        String publication,
+        boolean secureChannels,
+        boolean seedSelfHost,
+        String selfHostTenantName,
+        boolean migrateWells,
+        Duration connectErrorBackoff,
+        Duration channelErrorBackoff) {
+
+    /** True when no {@code DB_HOST} is configured and the server runs its own PostgreSQL. */
+    public boolean usesEmbeddedDatabase() {
+        return database.isEmpty();
+    }
+
+    /**
+     * Connection settings of an external PostgreSQL.
+     *
+     * @param host              {@code DB_HOST}
+     * @param port              {@code DB_PORT}
+     * @param name              {@code DB_NAME}
+     * @param user              {@code DB_USER}
+     * @param password          {@code DB_PASSWORD}
+     * @param afterConnectQuery {@code DB_AFTER_CONNECT_QUERY}, run on every new connection
+     */
+    public record DatabaseSettings(String host, int port, String name, String user, String password,
+                                   Optional<String> afterConnectQuery) {
+
+        /** The pgjdbc URL of this database. */
+        public String jdbcUrl() {
+            String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+            return "jdbc:postgresql://" + h + ":" + port + "/" + name;
+        }
+
+        @Override
+        public String toString() {
+            return "DatabaseSettings[" + user + "@" + host + ":" + port + "/" + name + "]";
+        }
+    }
+
+    /**
+     * The embedded PostgreSQL of the default run.
+     *
+     * @param port       {@code EMBEDDED_DB_PORT}
+     * @param dataDir    {@code EMBEDDED_DB_DIR}: the cluster's data, kept across restarts
+     * @param binDir     {@code EMBEDDED_PG_WORKING_DIR}: where the PostgreSQL binaries are unpacked
+     */
+    public record EmbeddedSettings(int port, Path dataDir, Path binDir) {
+    }
+}

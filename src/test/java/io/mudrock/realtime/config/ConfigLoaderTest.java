@@ -1,0 +1,113 @@
+package io.mudrock.realtime.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigLoaderTest {
+
+    private static RealtimeConfig load(Map<String, String> values) {
+        return new ConfigLoader(name -> Optional.ofNullable(values.get(name))).load();
+    }
+
+    private static String failure(Map<String, String> values) {
+        return assertThrows(InvalidConfigurationException.class, () -> load(values)).getMessage();
+    }
+
+    @Test
+    void defaultsRunTheEmbeddedDatabaseAndSeedTheDefaultTenant() {
+        RealtimeConfig config = load(Map.of());
+        assertTrue(config.usesEmbeddedDatabase());
+        assertTrue(config.seedSelfHost());
+        assertEquals(9080, config.port());
+        assertEquals("supabase_realtime", config.publication());
+        assertEquals("realtime-dev", config.selfHostTenantName());
+        assertEquals("supabaserealtime", config.encryptionKey());
+        assertEquals(Duration.ofSeconds(2), config.connectErrorBackoff());
+        assertEquals(Duration.ofSeconds(5), config.channelErrorBackoff());
+    }
+
+    @Test
+    void theSeedComposeFileIsAcceptedAsItIs() {
+        Map<String, String> compose = new HashMap<>();
+        compose.put("PORT", "4000");
+        compose.put("POSTGRES_PORT", "5432");
+        compose.put("DB_HOST", "supabase-db");
+        compose.put("DB_PORT", "5432");
+        compose.put("DB_USER", "supabase_admin");
+        compose.put("DB_PASSWORD", "secret");
+        compose.put("DB_NAME", "postgres");
+        compose.put("DB_AFTER_CONNECT_QUERY", "SET search_path TO _realtime");
+        compose.put("DB_ENC_KEY", "supabaserealtime");
+        compose.put("API_JWT_SECRET", "cAdtagpNtA1Wy9a7pbRS+QLb0LkxtBncXWkc//hPdPg=");
+        compose.put("JWT_SECRET", "cAdtagpNtA1Wy9a7pbRS+QLb0LkxtBncXWkc//hPdPg=");
+        compose.put("PUBLICATIONS", "[\"supabase_realtime\"]");
+        compose.put("SECURE_CHANNELS", "true");
+        compose.put("FLY_ALLOC_ID", "fly123");
+        compose.put("FLY_APP_NAME", "realtime");
+        compose.put("FLY_REGION", "local");
+        compose.put("SEED_SELF_HOST", "true");
+        compose.put("SECRET_KEY_BASE", "UpNVntn3cDxHJpq99YMc1T1AQgQpc8kfYTuRgBiYa15BLrx8etQoXz3gZv1/u2oq");
+        compose.put("ERL_AFLAGS", "-proto_dist inet_tcp");
+        compose.put("ENABLE_TAILSCALE", "false");
+        compose.put("DNS_NODES", "''");
+        compose.put("RLIMIT_NOFILE", "10000");
+
+        RealtimeConfig config = load(compose);
+
+        assertFalse(config.usesEmbeddedDatabase());
+        RealtimeConfig.DatabaseSettings db = config.database().orElseThrow();
+        assertEquals("jdbc:postgresql://supabase-db:5432/postgres", db.jdbcUrl());
+        assertEquals("supabase_admin", db.user());
+        assertEquals(Optional.of("SET search_path TO _realtime"), db.afterConnectQuery());
+        assertEquals(4000, config.port());
+        assertTrue(config.seedSelfHost());
+        assertEquals("supabase_realtime", config.publication());
+    }
+
+    @Test
+    void invalidValuesNameTheVariableAndTheValue() {
+        assertEquals("Invalid configuration: DB_PORT must be a port number from 1 to 65535 (got 'abc')",
+                failure(Map.of("DB_HOST", "db", "DB_PORT", "abc", "API_JWT_SECRET", "s", "JWT_SECRET", "s")));
+        assertEquals("Invalid configuration: PORT must be a port number from 1 to 65535 (got '70000')",
+                failure(Map.of("PORT", "70000")));
+        assertEquals("Invalid configuration: SEED_SELF_HOST must be true or false (got 'yes')",
+                failure(Map.of("SEED_SELF_HOST", "yes")));
+        assertEquals("Invalid configuration: DB_ENC_KEY must be exactly 16 bytes (it has 5)",
+                failure(Map.of("DB_ENC_KEY", "short")));
+        assertTrue(failure(Map.of("PUBLICATIONS", "[1]")).startsWith("Invalid configuration: PUBLICATIONS must be a JSON array"));
+        assertTrue(failure(Map.of("PUBLICATIONS", "bad name;")).startsWith("Invalid configuration: PUBLICATIONS must name a publication"));
+        assertTrue(failure(Map.of("SELF_HOST_TENANT_NAME", "a.b")).startsWith("Invalid configuration: SELF_HOST_TENANT_NAME"));
+        assertTrue(failure(Map.of("CHANNEL_ERROR_BACKOFF_MS", "-1")).startsWith("Invalid configuration: CHANNEL_ERROR_BACKOFF_MS"));
+    }
+
+    @Test
+    void anExternalDatabaseNeedsRealSecrets() {
+        assertTrue(failure(Map.of("DB_HOST", "db")).startsWith("Invalid configuration: API_JWT_SECRET is required"));
+        assertTrue(failure(Map.of("DB_HOST", "db", "API_JWT_SECRET", "x", "SEED_SELF_HOST", "true"))
+                .startsWith("Invalid configuration: JWT_SECRET is required"));
+        assertFalse(load(Map.of("DB_HOST", "db", "API_JWT_SECRET", "x")).seedSelfHost());
+    }
+
+    @Test
+    void blankValuesCountAsAbsentAndPlainPublicationNamesWork() {
+        RealtimeConfig config = load(Map.of("DB_HOST", "  ", "PUBLICATIONS", "my_pub", "DB_ENC_KEY", ""));
+        assertTrue(config.usesEmbeddedDatabase());
+        assertEquals("my_pub", config.publication());
+        assertEquals("supabaserealtime", config.encryptionKey());
+    }
+
+    @Test
+    void ipv6HostsAreBracketedInTheJdbcUrl() {
+        RealtimeConfig config = load(Map.of("DB_HOST", "::1", "API_JWT_SECRET", "x"));
+        assertEquals("jdbc:postgresql://[::1]:5432/postgres", config.database().orElseThrow().jdbcUrl());
+    }
+}

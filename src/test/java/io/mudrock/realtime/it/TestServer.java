@@ -1,0 +1,61 @@
+package io.mudrock.realtime.it;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+
+/** Where the Arquillian-managed Liberty server and its embedded database listen during {@code mvn verify}. */
+public final class TestServer {
+
+    /** HTTP port of the test server. */
+    public static final int HTTP_PORT = Integer.getInteger("it.http.port", 9082);
+    /** Port of the embedded PostgreSQL the deployed application starts. */
+    public static final int DB_PORT = Integer.getInteger("it.db.port", 54339);
+    /** The tenant JWT secret the test server is configured with (src/test/liberty/config/server.env). */
+    public static final String TENANT_JWT_SECRET = "it-tenant-jwt-secret-at-least-32-bytes-long";
+    /** The admin API secret the test server is configured with. */
+    public static final String API_JWT_SECRET = "it-api-jwt-secret-at-least-32-bytes-long!!";
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TestServer() {
+    }
+
+    /** The base URL, for example {@code http://localhost:9082}. */
+    public static String baseUrl() {
+        return "http://localhost:" + HTTP_PORT;
+    }
+
+    /** The packaged WAR that the tests deploy. */
+    public static Path war() {
+        return Path.of(System.getProperty("it.war", "target/realtime.war"));
+    }
+
+    /** The folder of the test server (its logs are under {@code logs/}). */
+    public static Path serverDir() {
+        return Path.of(System.getProperty("it.server.dir", "target/liberty/wlp/usr/servers/arquillian"));
+    }
+
+    /** The project folder. */
+    public static Path baseDir() {
+        return Path.of(System.getProperty("it.basedir", "."));
+    }
+
+    /** A superuser connection to the deployed application's embedded database. */
+    public static Connection database() throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://localhost:" + DB_PORT + "/postgres", "postgres", "");
+    }
+
+    /** GET a path of the test server. */
+    public static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
