@@ -123,10 +123,11 @@ public final class JwtVerifier {
 
     private TokenRejection checkSignature(String alg, String kid, String jwtSecret, String jwtJwks,
                                           byte[] signingInput, byte[] signature) {
+        List<?> keys = keys(jwtJwks);
         String hmac = Hmac.jcaName(alg);
         if (hmac != null) {
             byte[] key = jwtSecret == null ? null : jwtSecret.getBytes(StandardCharsets.UTF_8);
-            Map<String, Object> oct = kid == null ? null : findKey(jwtJwks, "oct", kid);
+            Map<String, Object> oct = kid == null ? null : findKey(keys, "oct", kid);
             if (oct != null) {
                 key = oct.get("k") instanceof String k ? base64UrlUnpadded(k) : null;
                 if (key == null) {
@@ -140,10 +141,10 @@ public final class JwtVerifier {
                     ? null : TokenRejection.signatureInvalid();
         }
         String kty = RSA_ALGS.contains(alg) ? "RSA" : EC_ALGS.contains(alg) ? "EC" : ED_ALGS.contains(alg) ? "OKP" : null;
-        if (kty == null || kid == null || keys(jwtJwks) == null) {
+        if (kty == null || kid == null || keys == null) {
             return TokenRejection.signerUnavailable(null); // upstream: no kid, no JWKS or unknown alg
         }
-        Map<String, Object> jwk = findKey(jwtJwks, kty, kid);
+        Map<String, Object> jwk = findKey(keys, kty, kid);
         if (jwk == null || ("OKP".equals(kty) && !ED_X509_PREFIX.containsKey(String.valueOf(jwk.get("crv"))))) {
             return TokenRejection.signerUnavailable(kid);
         }
@@ -245,6 +246,7 @@ public final class JwtVerifier {
         return bytes.toString(StandardCharsets.UTF_8).replaceAll("\\s", "");
     }
 
+    /** The {@code keys} array of a JWKS, or null when there is none. */
     private static List<?> keys(String jwks) {
         if (jwks == null) {
             return null;
@@ -257,8 +259,7 @@ public final class JwtVerifier {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> findKey(String jwks, String kty, String kid) {
-        List<?> keys = keys(jwks);
+    private static Map<String, Object> findKey(List<?> keys, String kty, String kid) {
         if (keys != null) {
             for (Object key : keys) {
                 if (key instanceof Map<?, ?> map && kty.equals(map.get("kty")) && kid.equals(map.get("kid"))) {
