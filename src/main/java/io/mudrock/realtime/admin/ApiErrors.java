@@ -20,17 +20,17 @@ final class ApiErrors {
         if (reason != null) {
             body.put("reason", reason);
         }
-        return json(Response.Status.UNAUTHORIZED, body);
+        return json(401, body);
     }
 
     /** 404 {@code {"message":"not found"}}, as upstream. */
     static Response notFound() {
-        return json(Response.Status.NOT_FOUND, JsonNodeFactory.instance.objectNode().put("message", "not found"));
+        return json(404, JsonNodeFactory.instance.objectNode().put("message", "not found"));
     }
 
     /** 400 for a body that is not JSON. */
     static Response badRequest(String message) {
-        return json(Response.Status.BAD_REQUEST, JsonNodeFactory.instance.objectNode().put("message", message));
+        return json(400, JsonNodeFactory.instance.objectNode().put("message", message));
     }
 
     /** 422 {@code {"errors":{"field":["message"]}}}, as upstream's validation errors. */
@@ -38,15 +38,15 @@ final class ApiErrors {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         ObjectNode fields = body.putObject("errors");
         errors.forEach((field, messages) -> messages.forEach(fields.putArray(field)::add));
-        return json(Response.Status.fromStatusCode(422), body);
+        return json(422, body);
     }
 
     /** 503 when the management database does not answer. */
     static Response unavailable(String message) {
-        return json(Response.Status.SERVICE_UNAVAILABLE, JsonNodeFactory.instance.objectNode().put("message", message));
+        return json(503, JsonNodeFactory.instance.objectNode().put("message", message));
     }
 
-    static Response json(Response.StatusType status, ObjectNode body) {
+    static Response json(int status, ObjectNode body) {
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body.toString()).build();
     }
 }
