@@ -101,6 +101,14 @@ class AdminApiIT {
     }
 
     @Test
+    void theApiIsDescribedByOpenApi() throws Exception {
+        HttpResponse<String> document = TestServer.get("/openapi");
+        assertEquals(200, document.statusCode());
+        assertTrue(document.body().contains("/api/tenants/{id}/doctor"), document.body());
+        assertTrue(document.body().contains("MudRock Realtime API"), document.body());
+    }
+
+    @Test
     void badBodiesGetUpstreamErrors() throws Exception {
         HttpResponse<String> notJson = admin("POST", "/api/tenants", "{not json");
         assertEquals(400, notJson.statusCode(), notJson.body());
