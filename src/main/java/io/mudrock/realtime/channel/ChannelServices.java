@@ -21,7 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public record ChannelServices(
         ChannelRegistry registry,
-        TenantLookup tenants,
+        ChannelTenants tenants,
         TokenVerifier tokens,
         ChannelAuthorizer authorizer,
         PostgresChangesGateway postgresChanges,

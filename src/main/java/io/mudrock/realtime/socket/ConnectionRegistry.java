@@ -1,8 +1,10 @@
 package io.mudrock.realtime.socket;
 
 import io.mudrock.realtime.channel.ChannelRegistry;
+import io.mudrock.realtime.tenant.TenantEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /**
- * The open sockets per tenant, so a tenant can be drained (reload, deletion) and the server can
- * say goodbye on shutdown.
+ * The open sockets per tenant, so a tenant can be drained (reload, deletion: it observes
+ * {@link TenantEvent}) and the server can say goodbye on shutdown.
  */
 @ApplicationScoped
 public class ConnectionRegistry {
@@ -68,6 +70,13 @@ public class ConnectionRegistry {
         }
         LOG.info(() -> "Drained " + connections.size() + " sockets of tenant " + tenantId);
         return connections.size();
+    }
+
+    /** A tenant reloaded or deleted by the admin API: its sockets must start anew. */
+    void onTenantEvent(@Observes TenantEvent event) {
+        if (event.kind() != TenantEvent.Kind.UPDATED) {
+            drain(event.externalId());
+        }
     }
 
     /** The application stops: later joins are refused and every socket is drained. */
