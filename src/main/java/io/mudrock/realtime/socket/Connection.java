@@ -135,17 +135,17 @@ public final class Connection implements ClientLink {
             if (closing) {
                 return;
             }
-            int size = sizeOf(frame);
-            if (queue.size() >= limits.maxFrames() || queuedBytes + size > limits.maxBytes()) {
-                overflow();
-                return;
-            }
             if (writing) {
+                int size = sizeOf(frame);
+                if (queue.size() >= limits.maxFrames() || queuedBytes + size > limits.maxBytes()) {
+                    overflow();
+                    return;
+                }
                 queue.addLast(frame);
                 queuedBytes += size;
                 return;
             }
-            writing = true;
+            writing = true; // nothing waits: this thread writes it now
         }
         pump(frame);
     }
