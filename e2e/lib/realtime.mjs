@@ -163,7 +163,13 @@ export function handshake(query, { host } = {}) {
       let body = ''
       response.setEncoding('utf8')
       response.on('data', (chunk) => { body += chunk })
-      response.on('end', () => resolve({ status: response.statusCode, body }))
+      response.on('end', () => {
+        resolve({ status: response.statusCode, body })
+        // ws leaves a refused handshake's connection open (keep-alive) for 30 s unless aborted.
+        socket.removeAllListeners('error')
+        socket.on('error', () => {})
+        socket.terminate()
+      })
     })
     socket.on('error', reject)
   })

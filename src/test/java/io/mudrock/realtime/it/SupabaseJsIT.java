@@ -64,7 +64,9 @@ class SupabaseJsIT {
         Files.createDirectories(logs);
         String name = suite.getFileName().toString().replace(".test.mjs", "");
         Path log = logs.resolve(name + ".log");
-        ProcessBuilder node = new ProcessBuilder("node", "--test", "--test-reporter=spec",
+        // --test-force-exit: realtime-js keeps a 10 s timer after disconnect(), which would
+        // otherwise hold every suite's process open after its last test.
+        ProcessBuilder node = new ProcessBuilder("node", "--test", "--test-force-exit", "--test-reporter=spec",
                 e2e.relativize(suite).toString())
                 .directory(e2e.toFile())
                 .redirectErrorStream(true)
