@@ -53,7 +53,8 @@ public class ChannelServicesProducer {
         if (gateway == NoPostgresChanges.INSTANCE) {
             LOG.info("No postgres_changes gateway deployed: joins echo their bindings, no changes are delivered");
         }
-        services = new ChannelServices(registry, tenants, tokens, new RlsChannelAuthorizer(tenants), gateway,
+        RlsChannelAuthorizer messages = new RlsChannelAuthorizer(tenants);
+        services = new ChannelServices(registry, tenants, tokens, messages, messages, gateway,
                 scheduler, executor, config.channelErrorBackoff(), JOIN_DEADLINE);
     }
 

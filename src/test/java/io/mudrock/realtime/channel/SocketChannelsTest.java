@@ -23,6 +23,7 @@ class SocketChannelsTest {
     private final ManualScheduler scheduler = new ManualScheduler();
     private final AtomicReference<ChannelTenant> tenant = new AtomicReference<>(tenant(10, 1000, 3, 1000));
     private final AtomicReference<Object> permissions = new AtomicReference<>(TopicPermissions.PUBLIC);
+    private final List<String> replayed = new java.util.ArrayList<>();
     private Duration backoff = Duration.ZERO;
 
     private static ChannelTenant tenant(int users, int events, int channels, int joins) {
@@ -41,7 +42,12 @@ class SocketChannelsTest {
                 ? new TokenVerdict.Accepted(new ClientClaims(token, "authenticated", IN_AN_HOUR, "u1", "{\"role\":\"authenticated\"}"))
                 : new TokenVerdict.Refused("The token provided is not a valid JWT", "MalformedJWT: The token provided is not a valid JWT",
                         "The token provided is not a valid JWT");
-        return new ChannelServices(registry, id -> Optional.ofNullable(tenant.get()), tokens, authorizer,
+        BroadcastReplay replay = (tenantId, subTopic, since, limit, deadline) -> {
+            replayed.add(subTopic + "|" + since + "|" + limit);
+            return List.of(new StoredBroadcast("m1", "old", "{\"n\":1}", null),
+                    new StoredBroadcast("m2", "older-bytes", null, new byte[] {9}));
+        };
+        return new ChannelServices(registry, id -> Optional.ofNullable(tenant.get()), tokens, authorizer, replay,
                 NoPostgresChanges.INSTANCE, scheduler, scheduler, backoff, Duration.ofSeconds(5));
     }
 
@@ -273,5 +279,19 @@ class SocketChannelsTest {
                 "[\"1\",null,\"realtime:a\",\"system\",{\"extension\":\"system\",\"status\":\"ok\",\"message\":\"Server requested disconnect\",\"channel\":\"a\"}]",
                 "[\"2\",null,\"realtime:b\",\"system\",{\"extension\":\"system\",\"status\":\"ok\",\"message\":\"Server requested disconnect\",\"channel\":\"b\"}]"),
                 client.link.take().stream().sorted().toList());
+    }
+
+    @Test
+    void privateReplayPushesStoredBroadcastsAfterTheJoinReply() {
+        Client client = new Client();
+        client.join("1", "realtime:r", "{\"private\":true,\"broadcast\":{\"replay\":{\"since\":\"yesterday\"}}}");
+        assertEquals(error("1", "realtime:r", "UnableToReplayMessages: Replay params are not valid"), client.last());
+        client.join("2", "realtime:r", "{\"private\":true,\"broadcast\":{\"replay\":{\"since\":1000,\"limit\":500}}}");
+        List<String> frames = client.link.take();
+        assertEquals(List.of("r|1000|25"), replayed, "the limit is clamped to 25");
+        assertEquals(ok("2", "realtime:r"), frames.get(0));
+        assertEquals(List.of("binary:" + (5 + "realtime:r".length() + 3 + "{\"id\":\"m1\",\"replayed\":true}".length() + 7),
+                "binary:" + (5 + "realtime:r".length() + 11 + "{\"id\":\"m2\",\"replayed\":true}".length() + 1)),
+                frames.subList(1, 3), "kind-4 frames carrying meta {id, replayed}, oldest first");
     }
 }
