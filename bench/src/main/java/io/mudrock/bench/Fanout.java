@@ -1,0 +1,14 @@
+package io.mudrock.bench;
+
+public final class Fanout {
+    private final Bench.Options o;
+
+    public Fanout(Bench.Options o) {
+        this.o = o;
+    }
+
+    public int run() throws Exception {
+        System.err.println("not yet " + o.all());
+        return 1;
+    }
+}
