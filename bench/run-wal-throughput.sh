@@ -3,4 +3,4 @@
 # server delivering to one WebSocket subscriber, 1 and 1,000 rows per transaction.
 # Options (passed through): --changes 200000 --rows-per-tx 1,1000 --debezium on|off --rls off|on
 source "$(dirname "$0")/common.sh"
-run_workload wal "$@"
+run_workload wal-throughput "$@"

@@ -88,6 +88,7 @@ public final class Bench {
         final String clientCore;
         final String pgBin;
         final String serverJvmArgs;
+        final int attachPid;
 
         Env(Options o) {
             repo = Path.of(o.str("repo", "..")).toAbsolutePath().normalize();
@@ -100,6 +101,7 @@ public final class Bench {
             clientCore = o.str("client-core", "1");
             pgBin = o.str("pg-bin", "/usr/lib/postgresql/15/bin");
             serverJvmArgs = o.str("server-jvm-args", "");
+            attachPid = o.integer("attach-pid", 0);
         }
 
         BenchDb startDb() throws IOException {
@@ -108,6 +110,10 @@ public final class Bench {
         }
 
         ServerProcess startServer() throws IOException, InterruptedException {
+            if (attachPid != 0) {
+                System.out.println("using the running server on port " + serverPort + " (pid " + attachPid + ")");
+                return ServerProcess.attach(serverPort, attachPid);
+            }
             System.out.println("starting our server (pinned to core " + serverCore + ", port " + serverPort + ") ...");
             return ServerProcess.start(wlp, "bench", serverCore, serverPort, dbPort, work.resolve("logs"), serverJvmArgs);
         }

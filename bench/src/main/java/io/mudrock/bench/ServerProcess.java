@@ -80,6 +80,14 @@ public final class ServerProcess implements AutoCloseable {
         return s;
     }
 
+    /**
+     * Uses a server that is already running (for profiling sessions): nothing is started or
+     * stopped; CPU and memory are read from {@code pid}.
+     */
+    public static ServerProcess attach(int port, long pid) {
+        return new ServerProcess(null, pid, port, Path.of("(attached)"));
+    }
+
     private static long javaPid(Process p) throws InterruptedException {
         // `server run` execs java; if a shell stays in between, take its java descendant.
         for (int i = 0; i < 50; i++) {
@@ -166,6 +174,10 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Java heap in use after a full GC (jcmd GC.run then GC.heap_info), bytes; -1 if unknown. */
     public long heapUsedAfterGc() {
+        boolean isJava = ProcessHandle.of(pid).flatMap(h -> h.info().command()).map(c -> c.endsWith("/java")).orElse(false);
+        if (!isJava) {
+            return -1; // jcmd attaches with SIGQUIT, which would kill anything but a JVM
+        }
         try {
             jcmd("GC.run");
             Thread.sleep(500);
@@ -189,6 +201,9 @@ public final class ServerProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        if (process == null) {
+            return;
+        }
         try {
             resume();
         } catch (Exception e) {

@@ -131,13 +131,19 @@ public final class WsClient implements Closeable {
      */
     public WsClient(String host, int port, String pathAndQuery, int sourceCount, int perSource, Listener listener)
             throws IOException {
+        this(host, port, pathAndQuery, sourceCount, 0, perSource, listener);
+    }
+
+    /** @param sourceOffset first source address is 127.0.0.(2 + sourceOffset) */
+    public WsClient(String host, int port, String pathAndQuery, int sourceCount, int sourceOffset, int perSource,
+                    Listener listener) throws IOException {
         this.selector = Selector.open();
         this.server = new InetSocketAddress(host, port);
         this.requestHead = "GET " + pathAndQuery + " HTTP/1.1\r\nHost: " + host + ":" + port
                 + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ";
         this.sources = new ArrayList<>();
         for (int i = 0; i < Math.max(1, sourceCount); i++) {
-            sources.add(InetAddress.getByAddress(new byte[]{127, 0, 0, (byte) (2 + i)}));
+            sources.add(InetAddress.getByAddress(new byte[]{127, 0, 0, (byte) (2 + sourceOffset + i)}));
         }
         this.perSource = perSource;
         this.listener = listener;
