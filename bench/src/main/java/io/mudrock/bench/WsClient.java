@@ -359,7 +359,7 @@ public final class WsClient implements Closeable {
             if (!head.startsWith("HTTP/1.1 101")) {
                 int bodyLen = rbuf.limit() - end - 4;
                 String body = bodyLen > 0 ? ascii(rbuf, end + 4, Math.min(bodyLen, 300)) : "";
-                fail(c, "handshake refused: " + head.split("\r\n")[0] + " " + body);
+                fail(c, ("handshake refused: " + head.split("\r\n")[0] + " " + body).replaceAll("\\s+", " ").trim());
                 return;
             }
             rbuf.position(end + 4);
