@@ -1,0 +1,21 @@
+package io.mudrock.realtime.tenant;
+
+/**
+ * A change of a tenant that live parts of the server must act on (CDI event): sockets drain on
+ * {@link Kind#RELOADED} and {@link Kind#DELETED}, replication streams stop on deletion.
+ *
+ * @param externalId the tenant
+ * @param kind       what happened
+ */
+public record TenantEvent(String externalId, Kind kind) {
+
+    /** What happened to the tenant. */
+    public enum Kind {
+        /** Created or changed (limits apply to new joins). */
+        UPDATED,
+        /** Its secret or database changed, or an operator asked for a reload: connections must start anew. */
+        RELOADED,
+        /** Removed: close its sockets, drop its replication slot. */
+        DELETED
+    }
+}
