@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -273,32 +272,8 @@ public final class WsClient implements Closeable {
         try {
             while (running) {
                 Runnable t = tick;
-                selector.select(t == null ? 50 : 1);
-                Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-                while (it.hasNext()) {
-                    SelectionKey k = it.next();
-                    it.remove();
-                    Conn c = (Conn) k.attachment();
-                    try {
-                        if (!k.isValid()) {
-                            continue;
-                        }
-                        if (k.isConnectable()) {
-                            if (c.ch.finishConnect()) {
-                                onConnected(c);
-                            }
-                            continue;
-                        }
-                        if (k.isWritable()) {
-                            flush(c);
-                        }
-                        if (k.isValid() && k.isReadable()) {
-                            read(c);
-                        }
-                    } catch (IOException | RuntimeException e) {
-                        fail(c, e.toString());
-                    }
-                }
+                // select(Consumer) hands over ready keys without the selected-key set's add/remove
+                selector.select(this::onReady, t == null ? 50 : 1);
                 Runnable r;
                 while ((r = tasks.poll()) != null) {
                     r.run();
@@ -311,6 +286,29 @@ public final class WsClient implements Closeable {
             }
         } catch (IOException e) {
             lastFailure = "selector: " + e;
+        }
+    }
+
+    private void onReady(SelectionKey k) {
+        Conn c = (Conn) k.attachment();
+        try {
+            if (!k.isValid()) {
+                return;
+            }
+            if (k.isConnectable()) {
+                if (c.ch.finishConnect()) {
+                    onConnected(c);
+                }
+                return;
+            }
+            if (k.isWritable()) {
+                flush(c);
+            }
+            if (k.isValid() && k.isReadable()) {
+                read(c);
+            }
+        } catch (IOException | RuntimeException e) {
+            fail(c, e.toString());
         }
     }
 
