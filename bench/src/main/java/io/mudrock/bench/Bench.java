@@ -34,6 +34,7 @@ public final class Bench {
         switch (args[0]) {
             case "drain-jdbc" -> JdbcDrain.main(rest);
             case "debezium" -> DebeziumRunner.main(rest);
+            case "profile" -> Profiler.main(rest);
             case "wal", "wal-throughput" -> System.exit(new WalThroughput(Options.parse(rest)).run());
             case "latency" -> System.exit(new Latency(Options.parse(rest)).run());
             case "fanout" -> System.exit(new Fanout(Options.parse(rest)).run());

@@ -253,6 +253,9 @@ public final class Fanout {
             deliveries = 0;
             recording = false;
         });
+        Profiler prof = new Profiler(server, env.work.resolve("profiles"), "fanout-" + name + "-" + live,
+                !o.str("profile", "on").equals("off"));
+        prof.start();
         client.setTick(() -> {
             long now = System.nanoTime();
             if (now >= endNanos) {
@@ -305,6 +308,7 @@ public final class Fanout {
         }
         double cpu2 = server.cpuSeconds();
         double clientCpu2 = Machine.cpuSeconds(self);
+        Map<String, Object> profile = prof.stop();
         recording = false;
         Histogram h = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
         client.executeAndWait(() -> h.add(hist));
@@ -332,12 +336,14 @@ public final class Fanout {
         m.put("server_rss_mb", server.rssBytes() / 1e6);
         m.put("client_still_joined", client.joinedCount());
         m.put("client_cpu_us_per_delivery", (clientCpu2 - clientCpu0) / delivered * 1e6);
+        m.put("profile", profile);
         m.put("format", binary ? "binary kind 3 in, as sent by realtime-js" : "JSON text");
         System.out.printf("%s @ %,d conns: %,.0f deliveries/s (target %,.0f), latency p50 %.2f ms p99 %.2f ms p99.9 %.2f ms max %.1f ms, "
                         + "server CPU %.2f µs/delivery (%.0f%% of its core; client %.2f µs), lost %,d of %,d%n",
                 name, live, achieved, deliveriesPerS, h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
                 h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0, cpuPer, 100 * (cpu1 - cpu0) / window,
                 (clientCpu2 - clientCpu0) / delivered * 1e6, Math.max(0, expected[0] - delivered), expected[0]);
+        Profiler.print(name + " @ " + live, profile);
         res.row(name, String.format("%,d", live), Results.fmt(achieved), Results.fmt(h.getValueAtPercentile(50) / 1000.0),
                 Results.fmt(h.getValueAtPercentile(99) / 1000.0), Results.fmt(h.getValueAtPercentile(99.9) / 1000.0),
                 Results.fmt(h.getMaxValue() / 1000.0), Results.fmt(cpuPer),

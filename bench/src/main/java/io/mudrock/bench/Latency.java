@@ -288,6 +288,9 @@ public final class Latency {
             double cpu0 = server.cpuSeconds();
             double clientCpu0 = Machine.cpuSeconds(self);
             long x0 = xacts(db);
+            Profiler prof = new Profiler(server, env.work.resolve("profiles"), "latency-" + subscribers + (rls ? "-rls" : ""),
+                    !o.str("profile", "on").equals("off"));
+            prof.start();
             Load load = new Load();
             CompletableFuture<Void> f = load.start(db, o.dbl("rate", 4000));
             Thread.sleep(seconds * 1000L);
@@ -300,6 +303,9 @@ public final class Latency {
             }
             double cpu1 = server.cpuSeconds();
             double clientCpu1 = Machine.cpuSeconds(self);
+            Map<String, Object> profile = prof.stop();
+            m.put("profile", profile);
+            Profiler.print(subscribers + " subscribers, RLS " + rlsText, profile);
             Histogram h = new Histogram(TimeUnit.SECONDS.toMicros(120), 3);
             client.executeAndWait(() -> h.add(hist));
             long got = deliveries;

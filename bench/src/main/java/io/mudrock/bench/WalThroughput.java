@@ -203,6 +203,9 @@ public final class WalThroughput {
         if (client != null) {
             long base = frames.get();
             firstNanos.set(0);
+            Profiler prof = new Profiler(server, env.work.resolve("profiles"), "wal-" + rowsPerTx,
+                    !o.str("profile", "on").equals("off"));
+            prof.start();
             double cpu0 = server.cpuSeconds();
             long t0 = System.nanoTime();
             server.resume();
@@ -220,6 +223,9 @@ public final class WalThroughput {
                 }
             }
             double cpu1 = server.cpuSeconds();
+            Map<String, Object> profile = prof.stop();
+            c.put("profile", profile);
+            Profiler.print("(c) rows/tx=" + rowsPerTx, profile);
             long got = frames.get() - base;
             double firstToLast = (lastNanos.get() - firstNanos.get()) / 1e9;
             c.put("changes_delivered", got);
