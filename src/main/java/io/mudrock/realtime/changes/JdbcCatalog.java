@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Reads type definitions, primary keys and table shapes from the PostgreSQL catalog over plain JDBC
+ * Reads type definitions, primary keys and table shapes from the PostgreSQL catalog, and
+ * canonicalizes filter values, over plain JDBC
  * (a replication connection cannot run queries while it streams, so this takes its own
  * connections). Each call borrows one connection and closes it.
  *
@@ -18,7 +19,7 @@ import java.util.Set;
  * rare definitions that change between (a type dropped since) the stream falls back to what
  * pgoutput itself sent.
  */
-public final class JdbcCatalog implements TypeLookup, PrimaryKeyLookup {
+public final class JdbcCatalog implements TypeLookup, PrimaryKeyLookup, ValueCanonicalizer {
 
     /** Source of connections, e.g. {@code dataSource::getConnection}. */
     @FunctionalInterface
@@ -72,6 +73,12 @@ public final class JdbcCatalog implements TypeLookup, PrimaryKeyLookup {
             from pg_catalog.pg_attribute a join pg_catalog.pg_class c on c.oid = a.attrelid
             where a.attrelid = ?::oid and a.attnum > 0 and not a.attisdropped and a.attgenerated = ''
             order by a.attnum""";
+
+    private static final java.util.Map<String, String> CONDITION_NAMES = java.util.Map.of(
+            "22P02", "invalid_text_representation", "22003", "numeric_value_out_of_range",
+            "22007", "invalid_datetime_format", "22008", "datetime_field_overflow",
+            "22009", "invalid_time_zone_displacement_value", "22023", "invalid_parameter_value",
+            "22P05", "untranslatable_character", "42704", "undefined_object");
 
     private final ConnectionSource connections;
 
@@ -186,6 +193,36 @@ public final class JdbcCatalog implements TypeLookup, PrimaryKeyLookup {
             return new WalMessage.Relation(oid, schema, table, identity, columns);
         } catch (SQLException e) {
             throw new CatalogException("cannot describe table " + schema + "." + table, e);
+        }
+    }
+
+    @Override
+    public String canonicalize(String value, PgType type) throws FilterValidationException {
+        try (Connection connection = connections.get()) {
+            String typeName;
+            try (PreparedStatement statement = connection.prepareStatement("select ?::oid::regtype::text")) {
+                statement.setLong(1, Integer.toUnsignedLong(type.oid()));
+                try (ResultSet rs = statement.executeQuery()) {
+                    rs.next();
+                    typeName = rs.getString(1); // regtype output is quoted where needed
+                }
+            }
+            // format('%s') applies the type's output function, which is what pgoutput sends.
+            try (PreparedStatement statement = connection.prepareStatement("select format('%s', ?::text::" + typeName + ")")) {
+                statement.setString(1, value);
+                try (ResultSet rs = statement.executeQuery()) {
+                    rs.next();
+                    return rs.getString(1);
+                }
+            }
+        } catch (SQLException e) {
+            String state = e.getSQLState();
+            if (state != null && (state.startsWith("22") || state.equals("42704"))) {
+                String message = e instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null
+                        ? p.getServerErrorMessage().getMessage() : e.getMessage();
+                throw new FilterValidationException(state, CONDITION_NAMES.getOrDefault(state, "data_exception"), message);
+            }
+            throw new CatalogException("cannot read a value of type " + type.name(), e);
         }
     }
 }
