@@ -33,13 +33,26 @@ public final class ValueConverter {
         return out.toString();
     }
 
-    /** Appends the JSON text of {@code text} (null for SQL NULL) as a value of {@code type}. */
+    /**
+     * Appends the JSON text of {@code text} (null for SQL NULL) as a value of {@code type}. Text
+     * that does not have the form the type's output function writes (which PostgreSQL never sends)
+     * is written as a JSON string rather than failing the change.
+     */
     public static void appendJson(StringBuilder out, String text, PgType type) {
         if (text == null) {
             out.append("null");
             return;
         }
-        PgType t = type.effective();
+        int mark = out.length();
+        try {
+            appendValue(out, text, type.effective());
+        } catch (IllegalArgumentException unexpectedForm) {
+            out.setLength(mark);
+            Json.appendQuoted(out, text, 0, text.length());
+        }
+    }
+
+    private static void appendValue(StringBuilder out, String text, PgType t) {
         if (t.isArray()) {
             appendArray(out, text, t.element());
             return;
@@ -49,13 +62,21 @@ public final class ValueConverter {
             return;
         }
         switch (t.oid()) {
-            case PgTypeRegistry.BOOL -> out.append(text.equals("t") ? "true" : "false");
+            case PgTypeRegistry.BOOL -> appendBool(out, text);
             case PgTypeRegistry.INT2, PgTypeRegistry.INT4, PgTypeRegistry.INT8 -> out.append(text);
             case PgTypeRegistry.NUMERIC, PgTypeRegistry.FLOAT4, PgTypeRegistry.FLOAT8 -> appendNumber(out, text);
             case PgTypeRegistry.JSON, PgTypeRegistry.JSONB -> out.append(text);
             case PgTypeRegistry.TIMESTAMP -> appendTimestamp(out, text, false);
             case PgTypeRegistry.TIMESTAMPTZ -> appendTimestamp(out, text, true);
             default -> Json.appendQuoted(out, text, 0, text.length());
+        }
+    }
+
+    private static void appendBool(StringBuilder out, String text) {
+        switch (text) {
+            case "t" -> out.append("true");
+            case "f" -> out.append("false");
+            default -> throw new IllegalArgumentException("not a bool output: " + text);
         }
     }
 

@@ -172,6 +172,15 @@ class ValueConverterTest {
         assertEquals("[1.50,\"Infinity\",null]", ValueConverter.toJson("{1.50,Infinity,NULL}", PgTypeRegistry.builtin(1231)));
     }
 
+    @Test
+    void textOfAnUnexpectedFormIsPassedOnAsAString() {
+        assertEquals("\"{1,\\\"x\"", ValueConverter.toJson("{1,\"x", PgTypeRegistry.builtin(1007)));
+        assertEquals("\"yes\"", ValueConverter.toJson("yes", PgTypeRegistry.builtin(PgTypeRegistry.BOOL)));
+        assertEquals("\"1e\"", ValueConverter.toJson("1e", PgTypeRegistry.builtin(PgTypeRegistry.FLOAT8)));
+        assertEquals("[true,\"yes\"]", ValueConverter.toJson("{t,yes}", PgTypeRegistry.builtin(1000 /* _bool */)),
+                "elements fall back one by one");
+    }
+
     private static String quoteIdent(String name) {
         return "\"" + name.replace("\"", "\"\"") + "\"";
     }
