@@ -1,9 +1,17 @@
 package io.mudrock.realtime.changes;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * How filter values of one column type are read and compared, following PostgreSQL's operators for
@@ -144,12 +152,14 @@ abstract class FilterSemantics {
                     digits = digits.substring(2);
                 }
             }
-            if (digits.isEmpty() || digits.startsWith("_") || digits.endsWith("_") || digits.contains("__")) {
+            int base = radix;
+            if (digits.isEmpty() || digits.startsWith("_") || digits.endsWith("_") || digits.contains("__")
+                    || !digits.chars().allMatch(c -> c == '_' || (c < 0x80 && Character.digit(c, base) >= 0))) {
                 throw FilterValidationException.invalidSyntax(inputName, value);
             }
-            java.math.BigInteger parsed;
+            BigInteger parsed;
             try {
-                parsed = new java.math.BigInteger(digits.replace("_", ""), radix);
+                parsed = new BigInteger(digits.replace("_", ""), base);
             } catch (NumberFormatException e) {
                 throw FilterValidationException.invalidSyntax(inputName, value);
             }
@@ -188,8 +198,8 @@ abstract class FilterSemantics {
 
     /** float4/float8 with PostgreSQL's order: NaN equals NaN and sorts above everything, -0 = 0. */
     static final class FloatSemantics extends FilterSemantics {
-        private static final java.util.regex.Pattern DECIMAL =
-                java.util.regex.Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+        private static final Pattern DECIMAL =
+                Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
         private final boolean single;
 
         FloatSemantics(String inputName, boolean single) {
@@ -201,7 +211,7 @@ abstract class FilterSemantics {
         Object parse(String value) throws FilterValidationException {
             String s = value.strip();
             double parsed;
-            switch (s.toLowerCase(java.util.Locale.ROOT)) {
+            switch (s.toLowerCase(Locale.ROOT)) {
                 case "nan" -> parsed = Double.NaN;
                 case "infinity", "+infinity", "inf", "+inf" -> parsed = Double.POSITIVE_INFINITY;
                 case "-infinity", "-inf" -> parsed = Double.NEGATIVE_INFINITY;
@@ -233,8 +243,8 @@ abstract class FilterSemantics {
 
     /** numeric as BigDecimal, with NaN above +Infinity above every number above -Infinity. */
     static final class NumericSemantics extends FilterSemantics {
-        private static final java.util.regex.Pattern DECIMAL =
-                java.util.regex.Pattern.compile("[+-]?(\\d[\\d_]*\\.?[\\d_]*|\\.\\d[\\d_]*)([eE][+-]?\\d+)?");
+        private static final Pattern DECIMAL =
+                Pattern.compile("[+-]?(\\d[\\d_]*\\.?[\\d_]*|\\.\\d[\\d_]*)([eE][+-]?\\d+)?");
 
         NumericSemantics() {
             super("numeric");
@@ -243,7 +253,7 @@ abstract class FilterSemantics {
         @Override
         Object parse(String value) throws FilterValidationException {
             String s = value.strip();
-            switch (s.toLowerCase(java.util.Locale.ROOT)) {
+            switch (s.toLowerCase(Locale.ROOT)) {
                 case "nan" -> {
                     return Special.NAN;
                 }
@@ -301,7 +311,7 @@ abstract class FilterSemantics {
 
         @Override
         Object parse(String value) throws FilterValidationException {
-            String s = value.strip().toLowerCase(java.util.Locale.ROOT);
+            String s = value.strip().toLowerCase(Locale.ROOT);
             if (!s.isEmpty()) {
                 if ("true".startsWith(s) || "yes".startsWith(s) || s.equals("on") || s.equals("1")) {
                     return Boolean.TRUE;
@@ -528,9 +538,9 @@ abstract class FilterSemantics {
      * compared as numeric ({@code 1.0} equals {@code 1}). No ordering.
      */
     static final class JsonbSemantics extends FilterSemantics {
-        private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
-                .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-                .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        private static final ObjectMapper JSON = new ObjectMapper()
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
         JsonbSemantics() {
             super("json");
@@ -540,7 +550,7 @@ abstract class FilterSemantics {
         Object parse(String value) throws FilterValidationException {
             try {
                 return JSON.readTree(value);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw FilterValidationException.invalidText("invalid input syntax for type json");
             }
         }
@@ -548,13 +558,13 @@ abstract class FilterSemantics {
         @Override
         int compare(String rowText, Object operand) {
             try {
-                return equal(JSON.readTree(rowText), (com.fasterxml.jackson.databind.JsonNode) operand) ? 0 : 1;
-            } catch (java.io.IOException e) {
+                return equal(JSON.readTree(rowText), (JsonNode) operand) ? 0 : 1;
+            } catch (IOException e) {
                 throw new IllegalArgumentException(e);
             }
         }
 
-        private static boolean equal(com.fasterxml.jackson.databind.JsonNode a, com.fasterxml.jackson.databind.JsonNode b) {
+        private static boolean equal(JsonNode a, JsonNode b) {
             if (a.isNumber() && b.isNumber()) {
                 return a.decimalValue().compareTo(b.decimalValue()) == 0;
             }
@@ -562,9 +572,8 @@ abstract class FilterSemantics {
                 return false;
             }
             if (a.isObject()) {
-                for (java.util.Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it = a.fields(); it.hasNext(); ) {
-                    Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> field = it.next();
-                    com.fasterxml.jackson.databind.JsonNode other = b.get(field.getKey());
+                for (Map.Entry<String, JsonNode> field : a.properties()) {
+                    JsonNode other = b.get(field.getKey());
                     if (other == null || !equal(field.getValue(), other)) {
                         return false;
                     }
@@ -632,7 +641,7 @@ abstract class FilterSemantics {
             case DISPLACEMENT -> new FilterValidationException("22009", "invalid_time_zone_displacement_value",
                     "time zone displacement out of range: \"" + value + "\"");
             case ZONE -> new FilterValidationException("22023", "invalid_parameter_value",
-                    "time zone \"" + e.zone.toLowerCase(java.util.Locale.ROOT) + "\" not recognized");
+                    "time zone \"" + e.zone.toLowerCase(Locale.ROOT) + "\" not recognized");
         };
     }
 }

@@ -1,5 +1,7 @@
 package io.mudrock.realtime.changes;
 
+import org.postgresql.util.PSQLException;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -7,6 +9,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -74,7 +77,7 @@ public final class JdbcCatalog implements TypeLookup, PrimaryKeyLookup, ValueCan
             where a.attrelid = ?::oid and a.attnum > 0 and not a.attisdropped and a.attgenerated = ''
             order by a.attnum""";
 
-    private static final java.util.Map<String, String> CONDITION_NAMES = java.util.Map.of(
+    private static final Map<String, String> CONDITION_NAMES = Map.of(
             "22P02", "invalid_text_representation", "22003", "numeric_value_out_of_range",
             "22007", "invalid_datetime_format", "22008", "datetime_field_overflow",
             "22009", "invalid_time_zone_displacement_value", "22023", "invalid_parameter_value",
@@ -218,7 +221,7 @@ public final class JdbcCatalog implements TypeLookup, PrimaryKeyLookup, ValueCan
         } catch (SQLException e) {
             String state = e.getSQLState();
             if (state != null && (state.startsWith("22") || state.equals("42704"))) {
-                String message = e instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null
+                String message = e instanceof PSQLException p && p.getServerErrorMessage() != null
                         ? p.getServerErrorMessage().getMessage() : e.getMessage();
                 throw new FilterValidationException(state, CONDITION_NAMES.getOrDefault(state, "data_exception"), message);
             }

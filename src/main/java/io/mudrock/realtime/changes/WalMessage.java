@@ -1,6 +1,7 @@
 package io.mudrock.realtime.changes;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -190,12 +191,12 @@ public sealed interface WalMessage {
         @Override
         public boolean equals(Object o) {
             return o instanceof LogicalMessage m && transactional == m.transactional && lsn == m.lsn
-                    && prefix.equals(m.prefix) && java.util.Arrays.equals(content, m.content);
+                    && prefix.equals(m.prefix) && Arrays.equals(content, m.content);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(transactional, lsn, prefix, java.util.Arrays.hashCode(content));
+            return Objects.hash(transactional, lsn, prefix, Arrays.hashCode(content));
         }
 
         @Override

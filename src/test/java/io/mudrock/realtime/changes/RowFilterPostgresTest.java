@@ -197,7 +197,8 @@ class RowFilterPostgresTest {
     void invalidValuesAreReportedLikePostgresInputErrors() throws Exception {
         List<String[]> cases = List.of(
                 new String[] {"int4", "hey"}, new String[] {"int4", "99999999999"}, new String[] {"int2", "40000"},
-                new String[] {"int8", "1.5"}, new String[] {"int4", ""}, new String[] {"int4", "1__0"},
+                new String[] {"int8", "1.5"}, new String[] {"int4", ""}, new String[] {"int4", "1__0"}, new String[] {"int4", "--5"},
+                new String[] {"int4", "\u0665"}, new String[] {"int4", "0x"},
                 new String[] {"float8", "abc"}, new String[] {"float8", "1e400"}, new String[] {"float4", "1e40"},
                 new String[] {"float8", "1.5f"}, new String[] {"numeric", "1.2.3"}, new String[] {"numeric", "abc"},
                 new String[] {"bool", "maybe"}, new String[] {"bool", "o"}, new String[] {"uuid", "not-a-uuid"},
