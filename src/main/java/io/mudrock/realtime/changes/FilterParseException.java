@@ -4,7 +4,7 @@ package io.mudrock.realtime.changes;
  * A filter string is malformed. The message is upstream's, starting with
  * {@code Error parsing `filter` params: }, ready for the {@code system} error message.
  */
-public final class FilterParseException extends IllegalArgumentException {
+public final class FilterParseException extends FilterException {
     FilterParseException(String reason) {
         super("Error parsing `filter` params: " + reason);
     }

@@ -29,7 +29,7 @@ public final class FilterParser {
      * @return the conditions in written order
      * @throws FilterParseException with upstream's message if the filter is malformed
      */
-    public static List<FilterCondition> parse(String filter) {
+    public static List<FilterCondition> parse(String filter) throws FilterParseException {
         if (filter == null) {
             return List.of();
         }
@@ -85,7 +85,7 @@ public final class FilterParser {
         return segments;
     }
 
-    private static FilterCondition parseSegment(String segment) {
+    private static FilterCondition parseSegment(String segment) throws FilterParseException {
         String trimmed = segment.strip();
         if (trimmed.isEmpty()) {
             throw new FilterParseException("filter must not contain empty segments (check for extra commas)");

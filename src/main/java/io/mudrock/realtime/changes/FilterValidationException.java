@@ -7,7 +7,7 @@ package io.mudrock.realtime.changes;
  * {@link #conditionName()} say which PostgreSQL error it corresponds to, so the server can render
  * upstream's {@code Exception: ERROR 22P02 (invalid_text_representation) ...} text.
  */
-public final class FilterValidationException extends Exception {
+public final class FilterValidationException extends FilterException {
 
     private final String sqlState;
     private final String conditionName;

@@ -12,7 +12,9 @@ import java.util.regex.PatternSyntaxException;
  * A binding's filter, validated against its table and compiled once; {@link #test} then decides
  * per change whether the binding receives it, as upstream's {@code is_visible_through_filters}:
  * every condition must hold (SQL semantics: a comparison with NULL does not hold, negated or not),
- * a condition on a column the change lacks fails, DELETE is judged on its old values.
+ * a condition on a column the change lacks fails, DELETE is judged on its old values. One
+ * deliberate difference: an unchanged TOAST value counts when the old row carried it (REPLICA
+ * IDENTITY FULL), as it does in the payload's record; upstream fails such a condition.
  *
  * <p>Compiled against one table shape, a filter re-binds itself by column name when it first sees
  * a change of a newer shape (after {@code ALTER TABLE}); a condition whose column disappeared or

@@ -23,7 +23,7 @@ class FilterParserTest {
     }
 
     @Test
-    void everyOperatorParses() {
+    void everyOperatorParses() throws Exception {
         for (FilterOperator operator : FilterOperator.values()) {
             String value = operator == FilterOperator.IN ? "(1,2)" : "5";
             String expected = operator == FilterOperator.IN ? "{1,2}" : "5";
@@ -33,14 +33,14 @@ class FilterParserTest {
     }
 
     @Test
-    void emptyOrBlankMeansNoCondition() {
+    void emptyOrBlankMeansNoCondition() throws Exception {
         assertEquals(List.of(), FilterParser.parse(null));
         assertEquals(List.of(), FilterParser.parse(""));
         assertEquals(List.of(), FilterParser.parse("   "));
     }
 
     @Test
-    void commasJoinConditionsExceptInsideParenthesesOrQuotes() {
+    void commasJoinConditionsExceptInsideParenthesesOrQuotes() throws Exception {
         assertEquals(List.of(c("id", FilterOperator.GT, "0"), c("id", FilterOperator.LT, "100")), FilterParser.parse("id=gt.0,id=lt.100"));
         assertEquals(List.of(c("id", FilterOperator.IN, "{1,2,3}"), c("details", FilterOperator.EQ, "active")),
                 FilterParser.parse("id=in.(1,2,3),details=eq.active"));
@@ -56,7 +56,7 @@ class FilterParserTest {
     }
 
     @Test
-    void postgrestQuotingUnquotesWholeValuesOnly() {
+    void postgrestQuotingUnquotesWholeValuesOnly() throws Exception {
         assertEquals("O'Brien \"x\"", FilterParser.parse("name=eq.O'Brien \"x\"").get(0).value());
         assertEquals("a.b:c(d)", FilterParser.parse("name=eq.\"a.b:c(d)\"").get(0).value());
         assertEquals("she said \"hi\"", FilterParser.parse("name=eq.\"she said \\\"hi\\\"\"").get(0).value());
@@ -74,7 +74,7 @@ class FilterParserTest {
     }
 
     @Test
-    void upstreamErrorStrings() {
+    void upstreamErrorStrings() throws Exception {
         String prefix = "Error parsing `filter` params: ";
         String empty = prefix + "filter must not contain empty segments (check for extra commas)";
         assertEquals(empty, error("id=gt.0,"));

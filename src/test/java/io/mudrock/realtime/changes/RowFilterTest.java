@@ -25,7 +25,7 @@ class RowFilterTest {
             col("done", PgTypeRegistry.BOOL), col("ref", PgTypeRegistry.UUID), col("doc", PgTypeRegistry.JSON),
             col("addr", 869 /* inet */));
 
-    private RowFilter filter(String filter) throws FilterValidationException {
+    private RowFilter filter(String filter) throws FilterException {
         return RowFilter.compile(FilterParser.parse(filter), items, ALL, null);
     }
 
@@ -118,10 +118,14 @@ class RowFilterTest {
         RowChange toastUpdate = new RowChange(docs, ChangeType.UPDATE, 0, tuple("1", TOAST), null, false);
         assertFalse(RowFilter.compile(FilterParser.parse("body=like.%"), docs, ALL, null).test(toastUpdate),
                 "an unchanged TOAST value that was not sent cannot be judged");
+        TableInfo fullDocs = table("docs", ReplicaIdentity.FULL, pk("id", PgTypeRegistry.INT4), col("body", PgTypeRegistry.TEXT));
+        RowChange fullToastUpdate = new RowChange(fullDocs, ChangeType.UPDATE, 0, tuple("1", TOAST), tuple("1", "long text"), false);
+        assertTrue(RowFilter.compile(FilterParser.parse("body=like.long%"), fullDocs, ALL, null).test(fullToastUpdate),
+                "with the old row sent, the unchanged value is known");
     }
 
     @Test
-    void validationErrorsFollowUpstream() {
+    void validationErrorsFollowUpstream() throws Exception {
         assertEquals("invalid column for filter nope", invalid("nope=eq.1"));
         assertEquals("invalid column for filter code", assertThrows(FilterValidationException.class,
                 () -> RowFilter.compile(FilterParser.parse("code=eq.x"), items, c -> !c.name().equals("code"), null)).getMessage(),
