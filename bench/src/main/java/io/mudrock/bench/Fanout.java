@@ -37,6 +37,8 @@ public final class Fanout {
     private volatile long deliveries;
     private volatile long deliveriesAll;
     private volatile long lastDeliveryNanos;
+    private volatile long otherFrames;
+    private volatile String otherSample;
 
     public Fanout(Bench.Options o) {
         this.o = o;
@@ -135,6 +137,10 @@ public final class Fanout {
     private void onFrame(WsClient.Conn c, boolean binary, ByteBuffer b, int pos, int len) {
         long bt = WsClient.longAfter(b, pos, pos + len, BT);
         if (bt < 0) {
+            otherFrames++;
+            if (otherSample == null || otherFrames % 1000 == 0) {
+                otherSample = (binary ? "binary: " : "text: ") + WsClient.ascii(b, pos, Math.min(len, 300));
+            }
             return;
         }
         long now = System.nanoTime();
@@ -336,6 +342,11 @@ public final class Fanout {
         m.put("server_rss_mb", server.rssBytes() / 1e6);
         m.put("client_still_joined", client.joinedCount());
         m.put("client_cpu_us_per_delivery", (clientCpu2 - clientCpu0) / delivered * 1e6);
+        m.put("other_frames_received", otherFrames);
+        m.put("other_frame_sample", otherSample);
+        if (delivered == 0 && otherSample != null) {
+            System.out.println("no broadcast arrived; " + otherFrames + " other frames, e.g. " + otherSample);
+        }
         m.put("profile", profile);
         m.put("format", binary ? "binary kind 3 in, as sent by realtime-js" : "JSON text");
         System.out.printf("%s @ %,d conns: %,.0f deliveries/s (target %,.0f), latency p50 %.2f ms p99 %.2f ms p99.9 %.2f ms max %.1f ms, "

@@ -77,6 +77,7 @@ public final class ServerProcess implements AutoCloseable {
         long pid = javaPid(p);
         ServerProcess s = new ServerProcess(p, pid, port, log);
         s.awaitReady(Duration.ofSeconds(240));
+        s.liftTenantLimits();
         return s;
     }
 
@@ -127,6 +128,30 @@ public final class ServerProcess implements AutoCloseable {
         }
         throw new IOException("our server was not ready within " + timeout.toSeconds() + " s (last: " + last + "); log: " + log
                 + "\n" + tail(40));
+    }
+
+    /** The limits a benchmark lifts: upstream's defaults (200 users, 100 events/s, ...) would measure the limiter. */
+    public static final String BENCH_LIMITS = "{\"tenant\":{\"max_concurrent_users\":100000,\"max_events_per_second\":100000000,"
+            + "\"max_bytes_per_second\":1000000000,\"max_joins_per_second\":100000,\"max_channels_per_client\":100,"
+            + "\"max_presence_events_per_second\":100000}}";
+
+    /**
+     * Lifts the default tenant's rate limits through the admin API ({@code PATCH /api/tenants/realtime-dev},
+     * bearer token signed with API_JWT_SECRET), as an operator would for a load test.
+     */
+    public void liftTenantLimits() throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        String token = Jwt.hs256(API_JWT_SECRET, "service_role", null, 3600);
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/tenants/realtime-dev"))
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(BENCH_LIMITS))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            System.out.println("warning: could not lift the tenant's limits (PATCH /api/tenants/realtime-dev -> "
+                    + r.statusCode() + " " + r.body().replaceAll("\\s+", " ") + "); upstream's defaults apply");
+        } else {
+            System.out.println("tenant limits lifted for the benchmark: " + BENCH_LIMITS);
+        }
     }
 
     public String tail(int lines) {
