@@ -207,9 +207,17 @@ public final class ServerProcess implements AutoCloseable {
             jcmd("GC.run");
             Thread.sleep(500);
             String info = jcmd("GC.heap_info");
+            // Serial/Parallel print one line per generation, G1 one for the heap: add them up.
+            // (A JVM pinned to one core picks SerialGC by ergonomics.)
             Matcher m = HEAP_USED.matcher(info);
-            if (m.find()) {
-                return Long.parseLong(m.group(2)) * 1024;
+            long used = 0;
+            boolean any = false;
+            while (m.find()) {
+                used += Long.parseLong(m.group(2)) * 1024;
+                any = true;
+            }
+            if (any) {
+                return used;
             }
         } catch (Exception e) {
             System.err.println("warning: jcmd failed: " + e);
