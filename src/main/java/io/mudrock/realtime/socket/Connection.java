@@ -19,6 +19,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -116,7 +117,13 @@ public final class Connection implements ClientLink {
 
     private void dispatch(DecodeResult result) {
         if (result instanceof InboundMessage message) {
-            channels.handle(message);
+            try {
+                channels.handle(message);
+            } catch (RuntimeException e) {
+                // A bug of ours must cost the client one message, not its socket and channels.
+                LOG.log(Level.WARNING, "Socket " + id + " of tenant " + tenantId + ": handling " + message.event()
+                        + " on " + message.topic() + " failed", e);
+            }
         } else if (result instanceof MalformedFrame malformed) {
             long count = malformedFrames.incrementAndGet();
             if (!malformedLogged) {
