@@ -1,0 +1,60 @@
+package io.mudrock.realtime.changes;
+
+import java.util.List;
+import java.util.Set;
+
+/** Builds tables and rows without a database, for pure tests. */
+final class TestTables {
+
+    private TestTables() {
+    }
+
+    /** A column spec: name, built-in type oid, primary key. */
+    record Col(String name, int typeOid, boolean primaryKey) {
+    }
+
+    static Col pk(String name, int typeOid) {
+        return new Col(name, typeOid, true);
+    }
+
+    static Col col(String name, int typeOid) {
+        return new Col(name, typeOid, false);
+    }
+
+    /** A table whose replica identity key is its primary key (DEFAULT). */
+    static TableInfo table(String name, Col... columns) {
+        return table(name, ReplicaIdentity.DEFAULT, columns);
+    }
+
+    static TableInfo table(String name, ReplicaIdentity identity, Col... columns) {
+        PgTypeRegistry types = new PgTypeRegistry(null);
+        List<WalMessage.Relation.Column> relationColumns = java.util.Arrays.stream(columns)
+                .map(c -> new WalMessage.Relation.Column(identity == ReplicaIdentity.FULL || c.primaryKey() ? 1 : 0,
+                        c.name(), c.typeOid(), -1))
+                .toList();
+        Set<String> pk = java.util.Arrays.stream(columns).filter(Col::primaryKey).map(Col::name)
+                .collect(java.util.stream.Collectors.toSet());
+        return TableInfo.of(new WalMessage.Relation(1234, "public", name, identity, relationColumns), types, oid -> pk);
+    }
+
+    /** A tuple of text values; null = SQL NULL, {@link #TOAST} = unchanged TOAST. */
+    static TupleData tuple(String... values) {
+        TupleData.Builder builder = TupleData.builder(values.length);
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] == null) {
+                builder.nullValue(i);
+            } else if (values[i] == TOAST) {
+                builder.unchangedToast(i);
+            } else {
+                builder.text(i, values[i]);
+            }
+        }
+        return builder.build();
+    }
+
+    /** Marker for an unchanged TOAST value in {@link #tuple}. */
+    static final String TOAST = new String("<toast>");
+
+    /** 2024-01-01 12:00:00.123456 UTC as microseconds since 2000-01-01. */
+    static final long COMMIT_TIME = 757_425_600_123_456L;
+}
