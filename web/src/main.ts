@@ -111,6 +111,7 @@ async function main(): Promise<void> {
   const table = new WellsTable(
     element<HTMLTableElement>("wells").tBodies[0]!,
     element("empty"),
+    element("waiting"),
     element("well-count"),
   );
   wellsState.subscribe((view) => {

@@ -45,6 +45,7 @@ export class WellsTable {
   constructor(
     private readonly body: HTMLTableSectionElement,
     private readonly empty: HTMLElement,
+    private readonly waiting: HTMLElement,
     private readonly count: HTMLElement,
   ) {}
 
@@ -74,8 +75,10 @@ export class WellsTable {
       }
     }
     this.flash(view.lastChange);
-    this.count.textContent = String(view.wells.length);
-    this.empty.hidden = view.wells.length > 0 || view.snapshots === 0;
+    const loaded = view.snapshots > 0;
+    this.count.textContent = loaded ? String(view.wells.length) : "…";
+    this.waiting.hidden = loaded;
+    this.empty.hidden = !loaded || view.wells.length > 0;
   }
 
   private createRow(well: Well): HTMLTableRowElement {

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -136,7 +137,8 @@ class WellsPageIT {
         String output = Files.readString(log, StandardCharsets.UTF_8);
         System.out.println(output);
         assertTrue(finished, "the browser test did not finish within " + BROWSER_TEST_DEADLINE + ":\n" + output);
-        assertEquals(0, process.exitValue(), "the browser test failed (full output in " + log + "):\n" + output);
+        assertEquals(0, process.exitValue(), "the browser test failed (output above and in " + log + "):\n"
+                + output.lines().filter(line -> line.startsWith("\u2716")).distinct().collect(Collectors.joining("\n")));
         assertTrue(Files.size(screenshot) > 10_000, "a real screenshot at " + screenshot);
     }
 }
