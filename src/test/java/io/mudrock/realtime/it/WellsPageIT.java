@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * The live wells page at {@code /}: its files and endpoints over HTTP, then the page itself in
- * headless Chromium (web/test/wells-page.test.mjs: SUBSCRIBED, live INSERT/UPDATE/DELETE,
+ * headless Chromium (web/test/browser/wells-page.test.mjs: SUBSCRIBED, live INSERT/UPDATE/DELETE,
  * presence across two pages, screenshots under {@code target/}).
  */
 @ExtendWith(ArquillianExtension.class)
@@ -120,7 +120,7 @@ class WellsPageIT {
         Path log = out.resolve("wells-page-test.log");
         Path screenshot = out.resolve("wells-page.png");
         Files.deleteIfExists(screenshot);
-        ProcessBuilder node = new ProcessBuilder(List.of("node", "--test", "--test-reporter=spec", "test/wells-page.test.mjs"))
+        ProcessBuilder node = new ProcessBuilder(List.of("node", "--test", "--test-reporter=spec", "test/browser/wells-page.test.mjs"))
                 .directory(web.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
