@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -104,7 +105,9 @@ class WellsPageIT {
             JsonNode listed = JSON.readTree(TestServer.get("/api/demo/wells").body());
             assertEquals(id, listed.get(0).get("id").asLong(), "the newest row comes first");
             assertTrue(listed.get(0).get("total_depth_m").isNumber(), "numeric arrives as a JSON number, as in realtime payloads");
-            db.createStatement().execute("delete from public.wells where id = " + id);
+            try (Statement delete = db.createStatement()) {
+                delete.execute("delete from public.wells where id = " + id);
+            }
         }
     }
 
