@@ -160,8 +160,9 @@ class DeployFilesTest {
     @Test
     void kongForwardsWhatSupabaseJsRequestsToPathsTheServerServes() throws Exception {
         Set<String> served = servedPaths();
-        // What supabase-js requests through the gateway: the socket, and the REST broadcast and API.
-        for (String request : List.of("/realtime/v1/websocket", "/realtime/v1/api/tenants")) {
+        // What clients request through the gateway: supabase-js's socket and REST broadcast
+        // (httpSend), and the tenant API.
+        for (String request : List.of("/realtime/v1/websocket", "/realtime/v1/api/broadcast", "/realtime/v1/api/tenants")) {
             String upstream = kongUpstreamPath(request);
             assertTrue(served.stream().anyMatch(path -> matches(path, upstream)),
                     "Kong forwards " + request + " to " + upstream + ", which the server does not serve; it serves " + served);
