@@ -1,0 +1,195 @@
+// The wells page in headless Chromium against a running server: run by WellsPageIT during
+// `mvn verify`, which deploys the server and passes where it is. Steps build on each other, so a
+// step whose prerequisite failed is skipped with the reason instead of failing a second time.
+//
+//   WELLS_PAGE_URL   the server, e.g. http://localhost:9082
+//   WELLS_DB_URL     its tenant database, e.g. postgres://postgres@localhost:54339/postgres
+//   WELLS_OUT_DIR    where screenshots go (target/)
+//   CHROMIUM         the browser (default /usr/bin/chromium, Debian's package)
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import pg from "pg";
+
+const BASE = required("WELLS_PAGE_URL");
+const DB_URL = required("WELLS_DB_URL");
+const OUT = required("WELLS_OUT_DIR");
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+
+/** How late a change may reach the page, from its commit. */
+const LIVE_MS = 2000;
+/** Joining, presence round trips: generous, this machine is shared. */
+const SETTLE_MS = 20000;
+
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 860 };
+
+const logs = [];
+/** Steps that failed or were skipped: what builds on them is skipped too. */
+const notPassed = new Set();
+const createdIds = [];
+let db;
+let userDataDir;
+let context;
+let first;
+let second;
+let wellId;
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) {
+    throw new Error(`${name} must be set (WellsPageIT sets it)`);
+  }
+  return value;
+}
+
+/** A step that is skipped, with the reason, when a step it builds on failed. */
+function step(name, needs, body) {
+  test(name, async (t) => {
+    const missing = needs.filter((n) => notPassed.has(n));
+    if (missing.length > 0) {
+      notPassed.add(name);
+      t.skip(`needs: ${missing.join(", ")}`);
+      return;
+    }
+    try {
+      await body(t);
+    } catch (error) {
+      notPassed.add(name);
+      await first?.screenshot({ path: join(OUT, "wells-page-failure.png"), fullPage: true }).catch(() => {});
+      throw error;
+    }
+  });
+}
+
+async function openPage(viewport, label) {
+  const page = await context.newPage();
+  await page.setViewportSize(viewport);
+  page.on("console", (message) => logs.push(`[${label} console.${message.type()}] ${message.text()}`));
+  page.on("pageerror", (error) => logs.push(`[${label} pageerror] ${error.message}`));
+  page.on("websocket", (socket) => {
+    logs.push(`[${label} websocket] open ${socket.url().replace(/apikey=[^&]+/, "apikey=…")}`);
+    socket.on("close", () => logs.push(`[${label} websocket] closed`));
+  });
+  await page.goto(`${BASE}/`);
+  return page;
+}
+
+async function ownName(page) {
+  const text = await page.locator("#viewers li:has(.you) .viewer-name").textContent();
+  return text.replace(/you$/, "").trim();
+}
+
+before(async () => {
+  db = new pg.Client({ connectionString: DB_URL });
+  await db.connect();
+  userDataDir = mkdtempSync(join(tmpdir(), "wells-page-chromium-"));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+
+after(async () => {
+  if (notPassed.size > 0) {
+    console.log(`--- browser log (${logs.length} lines) ---\n${logs.join("\n")}`);
+  }
+  await context?.close();
+  if (userDataDir) {
+    rmSync(userDataDir, { recursive: true, force: true });
+  }
+  if (createdIds.length > 0) {
+    await db.query("delete from public.wells where id = any($1::bigint[])", [createdIds]);
+  }
+  await db?.end();
+});
+
+step("the page loads and shows SUBSCRIBED", [], async () => {
+  first = await openPage(DESKTOP, "page 1");
+  await first.waitForSelector('#connection-status[data-status="SUBSCRIBED"]', { timeout: SETTLE_MS });
+  assert.equal((await first.locator("#connection-status").textContent()).trim(), "SUBSCRIBED");
+  assert.equal(await first.locator("#role").textContent(), "anon", "the role the page is evaluated as");
+  assert.match(await first.locator("#tenant").textContent(), /\S/);
+  // The first snapshot is loaded after SUBSCRIBED; rows inserted from now on can only arrive live.
+  await first.waitForFunction(() => Number(document.body.dataset.snapshots) >= 1, null, { timeout: SETTLE_MS });
+});
+
+step("a row inserted by SQL appears within 2 s, highlighted", ["the page loads and shows SUBSCRIBED"], async () => {
+  const uwi = `TEST-${Date.now()}`;
+  const inserted = await db.query(
+    "insert into public.wells (name, uwi, latitude, longitude, total_depth_m, status) values ($1, $2, 53.5461, -113.4938, 2150.5, 'drilling') returning id",
+    ["Browser Test 1-1", uwi]);
+  wellId = Number(inserted.rows[0].id);
+  createdIds.push(wellId);
+  const committed = Date.now();
+  const row = first.locator(`#wells tbody tr[data-id="${wellId}"]`);
+  await row.waitFor({ timeout: LIVE_MS });
+  const delay = Date.now() - committed;
+  assert.ok(delay <= LIVE_MS, `appeared after ${delay} ms`);
+  assert.equal(await row.getAttribute("data-change"), "INSERT", "it came as a postgres_changes INSERT, not from a snapshot");
+  assert.match(await row.getAttribute("class"), /flash-insert/);
+  assert.match(await row.textContent(), /Browser Test 1-1/);
+  assert.equal(await first.evaluate(() => document.body.dataset.snapshots), "1", "no resubscribe happened meanwhile");
+});
+
+step("an update changes it", ["a row inserted by SQL appears within 2 s, highlighted"], async () => {
+  await db.query("update public.wells set status = 'producing', total_depth_m = 2380.0, updated_at = now() where id = $1", [wellId]);
+  const row = first.locator(`#wells tbody tr[data-id="${wellId}"]`);
+  await first.waitForFunction((id) => document.querySelector(`#wells tr[data-id="${id}"] .status`)?.textContent === "producing",
+    wellId, { timeout: LIVE_MS });
+  assert.equal(await row.getAttribute("data-change"), "UPDATE");
+  assert.match(await row.getAttribute("class"), /flash-update/);
+  assert.equal(await row.locator(".cell-depth").textContent(), "2,380.0");
+  assert.ok(await row.locator("td.changed").count() >= 2, "the status and depth cells are marked as changed");
+});
+
+step("a second page shows up in presence", ["the page loads and shows SUBSCRIBED"], async () => {
+  second = await openPage(PHONE, "page 2");
+  await second.waitForSelector('#connection-status[data-status="SUBSCRIBED"]', { timeout: SETTLE_MS });
+  const secondName = await ownName(second);
+  const firstName = await ownName(first);
+  await first.waitForFunction((name) => document.querySelector("#viewer-count")?.textContent === "2"
+      && [...document.querySelectorAll("#viewers .viewer-name")].some((el) => el.textContent.startsWith(name)),
+    secondName, { timeout: SETTLE_MS });
+  await second.waitForFunction((name) => [...document.querySelectorAll("#viewers .viewer-name")]
+    .some((el) => el.textContent === name), firstName, { timeout: SETTLE_MS });
+});
+
+step("the sample-well button adds a row that every page sees", ["a second page shows up in presence"], async () => {
+  const [response] = await Promise.all([
+    second.waitForResponse((r) => r.url().endsWith("/api/demo/wells") && r.request().method() === "POST"),
+    second.click("#add-well"),
+  ]);
+  assert.equal(response.status(), 201);
+  const id = Number((await response.json()).id);
+  createdIds.push(id);
+  const committed = Date.now();
+  await first.locator(`#wells tbody tr[data-id="${id}"]`).waitFor({ timeout: LIVE_MS });
+  await second.locator(`#wells tbody tr[data-id="${id}"]`).waitFor({ timeout: LIVE_MS });
+  assert.ok(Date.now() - committed <= LIVE_MS);
+});
+
+step("screenshots: desktop and phone, no sideways scrolling on the phone", ["a second page shows up in presence"], async () => {
+  await first.screenshot({ path: join(OUT, "wells-page.png") });
+  await second.screenshot({ path: join(OUT, "wells-page-phone.png"), fullPage: true });
+  const [scrollWidth, width] = await second.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(scrollWidth <= width, `the phone page is ${scrollWidth} px wide in a ${width} px viewport`);
+});
+
+step("a delete removes it", ["a row inserted by SQL appears within 2 s, highlighted"], async () => {
+  await db.query("delete from public.wells where id = $1", [wellId]);
+  await first.locator(`#wells tbody tr[data-id="${wellId}"]`).waitFor({ state: "detached", timeout: LIVE_MS });
+  // The row fades out, then leaves the table.
+  await first.waitForFunction(() => ![...document.querySelectorAll("#wells tbody tr")]
+    .some((tr) => tr.textContent.includes("Browser Test 1-1")), null, { timeout: LIVE_MS });
+});
+
+step("a page that closes leaves presence", ["a second page shows up in presence"], async () => {
+  await second.close();
+  await first.waitForFunction(() => document.querySelector("#viewer-count")?.textContent === "1", null, { timeout: SETTLE_MS });
+});
