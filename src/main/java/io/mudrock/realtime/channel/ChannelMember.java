@@ -1,0 +1,251 @@
+package io.mudrock.realtime.channel;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mudrock.realtime.protocol.FanOutFrames;
+import io.mudrock.realtime.protocol.FrameEncoder;
+import io.mudrock.realtime.protocol.OutboundFrame;
+import io.mudrock.realtime.protocol.Serializer;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * One channel instance on one socket: what it joined with, what it may do, and where its frames
+ * go. Created by {@link SocketChannels} on {@code phx_join}; ends on leave, duplicate join,
+ * fatal channel error or socket close. Fan-out threads read its volatile fields without locks.
+ */
+public final class ChannelMember implements PostgresChangesTarget {
+
+    private final ClientLink link;
+    private final TopicKey key;
+    private final String topic;
+    private final String joinRef;
+    private final JoinRequest request;
+    private final ChannelTenant tenant;
+    private final TenantActivity activity;
+    private final CallWindow presenceCalls = new CallWindow();
+
+    private volatile ClientClaims claims;
+    private volatile TopicPermissions permissions = new TopicPermissions(false, false, false, false);
+    private volatile boolean presenceEnabled;
+    private volatile boolean joined;
+    private volatile boolean open = true;
+    private volatile PostgresChangesSubscription subscription;
+    private volatile List<PostgresBinding> bindings = List.of();
+    private volatile ScheduledFuture<?> expiryCheck;
+
+    ChannelMember(ClientLink link, TopicKey key, String joinRef, JoinRequest request, ChannelTenant tenant,
+            TenantActivity activity, ClientClaims claims) {
+        this.link = link;
+        this.key = key;
+        this.topic = key.topic();
+        this.joinRef = joinRef;
+        this.request = request;
+        this.tenant = tenant;
+        this.activity = activity;
+        this.claims = claims;
+        this.presenceEnabled = request.presenceEnabled() || tenant.presenceEnabled();
+    }
+
+    /** @return the fan-out key */
+    public TopicKey key() {
+        return key;
+    }
+
+    @Override
+    public String tenantId() {
+        return key.tenantId();
+    }
+
+    @Override
+    public String topic() {
+        return topic;
+    }
+
+    @Override
+    public String subTopic() {
+        return key.subTopic();
+    }
+
+    /** @return the {@code join_ref} of the join that created this instance */
+    public String joinRef() {
+        return joinRef;
+    }
+
+    /** @return the socket's frame format */
+    public Serializer serializer() {
+        return link.serializer();
+    }
+
+    /** @return the current claims (replaced by {@code access_token} refreshes) */
+    public ClientClaims claims() {
+        return claims;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public boolean deliver(long[] ids, String dataJson) {
+        return deliver(FrameEncoder.postgresChanges(topic, ids, dataJson));
+    }
+
+    @Override
+    public boolean deliver(FanOutFrames frames) {
+        if (!open || !joined || !activity.events().tryAdd(tenant.maxEventsPerSecond())) {
+            return false;
+        }
+        frames.frameFor(link.serializer()).ifPresent(link::send);
+        return true;
+    }
+
+    @Override
+    public void postgresChangesStatus(boolean ok, String message) {
+        if (open) {
+            link.send(system("postgres_changes", ok, message));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "channel " + topic + (key.privateChannel() ? " (private)" : "") + " of tenant " + key.tenantId()
+                + " on socket " + link.id();
+    }
+
+    // --- used by the registry and SocketChannels --------------------------------------------
+
+    ClientLink link() {
+        return link;
+    }
+
+    JoinRequest request() {
+        return request;
+    }
+
+    ChannelTenant tenant() {
+        return tenant;
+    }
+
+    TenantActivity activity() {
+        return activity;
+    }
+
+    CallWindow presenceCalls() {
+        return presenceCalls;
+    }
+
+    String presenceKey() {
+        return request.presenceKey();
+    }
+
+    TopicPermissions permissions() {
+        return permissions;
+    }
+
+    void permissions(TopicPermissions permissions) {
+        this.permissions = permissions;
+    }
+
+    void claims(ClientClaims claims) {
+        this.claims = claims;
+    }
+
+    boolean joined() {
+        return joined;
+    }
+
+    /**
+     * Completes the join.
+     *
+     * @return false if the instance ended meanwhile
+     */
+    synchronized boolean markJoined(List<PostgresBinding> bindings) {
+        if (!open) {
+            return false;
+        }
+        this.bindings = bindings;
+        this.joined = true;
+        return true;
+    }
+
+    /** Keeps the change subscription, whenever it arrives; closes it at once if this instance ended. */
+    synchronized void attach(PostgresChangesSubscription subscription) {
+        if (!open) {
+            subscription.close();
+            return;
+        }
+        this.subscription = subscription;
+    }
+
+    List<PostgresBinding> bindings() {
+        return bindings;
+    }
+
+    PostgresChangesSubscription subscription() {
+        return subscription;
+    }
+
+    /** Presence is on once the join asked for it, the tenant enables it, or the client tracked. */
+    void enablePresence() {
+        presenceEnabled = true;
+    }
+
+    boolean presenceEnabled() {
+        return presenceEnabled;
+    }
+
+    boolean receivesBroadcasts() {
+        return joined && open && permissions.broadcastRead();
+    }
+
+    boolean receivesPresence() {
+        return open && presenceEnabled && permissions.presenceRead();
+    }
+
+    void expiryCheck(ScheduledFuture<?> next) {
+        ScheduledFuture<?> previous = expiryCheck;
+        expiryCheck = next;
+        if (previous != null) {
+            previous.cancel(false);
+        }
+    }
+
+    /**
+     * Ends this instance: no more deliveries, timers stopped, change subscription closed.
+     *
+     * @return true the first time, false if it had already ended
+     */
+    synchronized boolean end() {
+        if (!open) {
+            return false;
+        }
+        open = false;
+        ScheduledFuture<?> check = expiryCheck;
+        if (check != null) {
+            check.cancel(false);
+        }
+        PostgresChangesSubscription current = subscription;
+        if (current != null) {
+            current.close();
+        }
+        return true;
+    }
+
+    void send(OutboundFrame frame) {
+        if (open) {
+            link.send(frame);
+        }
+    }
+
+    /** A {@code system} push on this channel: {@code {"extension","status","message","channel"}}. */
+    OutboundFrame system(String extension, boolean ok, String message) {
+        ObjectNode payload = JsonNodeFactory.instance.objectNode();
+        payload.put("extension", extension);
+        payload.put("status", ok ? "ok" : "error");
+        payload.put("message", message);
+        payload.put("channel", key.subTopic());
+        return FrameEncoder.push(link.serializer(), joinRef, topic, "system", payload);
+    }
+}

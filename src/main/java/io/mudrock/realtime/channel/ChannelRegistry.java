@@ -1,0 +1,222 @@
+package io.mudrock.realtime.channel;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mudrock.realtime.protocol.FanOutFrames;
+import io.mudrock.realtime.protocol.FrameEncoder;
+import io.mudrock.realtime.protocol.OutboundFrame;
+import io.mudrock.realtime.protocol.UserBroadcast;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Who listens to what: the fan-out index per {@link TopicKey} (tenant, public or private,
+ * sub-topic), each topic's presence, and each tenant's live counters. The one owner of that
+ * state; everything else asks it.
+ *
+ * <p>Concurrency: the index is a concurrent map whose entries are created and dropped atomically
+ * with their first and last member, so a join never lands in a topic that is being removed.
+ * Fan-out iterates a topic's members without locking. Presence changes lock their topic and
+ * queue the diff to every receiver inside that lock, so all receivers see one topic's diffs in
+ * the same order. Queuing never blocks (see {@link ClientLink#send}).
+ */
+@ApplicationScoped
+public class ChannelRegistry {
+
+    private final ConcurrentHashMap<TopicKey, Topic> topics = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, TenantActivity> tenants = new ConcurrentHashMap<>();
+    private final PresenceRefs presenceRefs = new PresenceRefs();
+    private volatile boolean shuttingDown;
+
+    /**
+     * The counters of one tenant, created on first use.
+     *
+     * @param tenantId the tenant's external id
+     * @return its counters
+     */
+    public TenantActivity activity(String tenantId) {
+        return tenants.computeIfAbsent(tenantId, id -> new TenantActivity());
+    }
+
+    /** @return true once the server started shutting down: joins are refused from then on */
+    public boolean shuttingDown() {
+        return shuttingDown;
+    }
+
+    /** Refuses every later join with {@code RealtimeRestarting}. */
+    public void startShutdown() {
+        shuttingDown = true;
+    }
+
+    /**
+     * Sends a broadcast to every receiver of a topic, encoded once per frame format.
+     *
+     * @param key the topic
+     * @param broadcast the broadcast
+     * @param exclude the sending channel when it did not ask for {@code self}, else {@code null}
+     * @return how many channels it was queued for
+     */
+    public int broadcast(TopicKey key, UserBroadcast broadcast, ChannelMember exclude) {
+        Topic topic = topics.get(key);
+        if (topic == null) {
+            return 0;
+        }
+        FanOutFrames frames = FrameEncoder.broadcast(key.topic(), broadcast);
+        int delivered = 0;
+        for (ChannelMember member : topic.members) {
+            if (member == exclude || !member.receivesBroadcasts()) {
+                continue;
+            }
+            Optional<OutboundFrame> frame = frames.frameFor(member.serializer());
+            if (frame.isPresent()) {
+                member.send(frame.get());
+                delivered++;
+            }
+        }
+        return delivered;
+    }
+
+    /** @return how many channels listen on a topic now (for tests and diagnostics) */
+    public int listeners(TopicKey key) {
+        Topic topic = topics.get(key);
+        return topic == null ? 0 : topic.members.size();
+    }
+
+    /**
+     * Makes a joined channel visible to fan-out. {@code beforeVisible} (the join reply) is
+     * queued first, and {@code presence_state} right after, in the topic's lock, so that no
+     * broadcast or diff reaches the client before its join reply and no diff is lost between
+     * the snapshot and the first diff.
+     */
+    void join(ChannelMember member, Runnable beforeVisible) {
+        topics.compute(member.key(), (key, existing) -> {
+            Topic topic = existing != null ? existing : new Topic(presenceRefs);
+            synchronized (topic) {
+                beforeVisible.run();
+                topic.members.add(member);
+                if (member.receivesPresence()) {
+                    member.send(FrameEncoder.push(member.serializer(), member.joinRef(), member.topic(),
+                            "presence_state", topic.presence.state()));
+                }
+            }
+            return topic;
+        });
+        if (!member.isOpen()) {
+            leave(member); // it closed while joining: its own leave may have run before the add
+        }
+    }
+
+    /** Sends a channel the presence of its topic, in the topic's lock so no diff overtakes it. */
+    void sendPresenceState(ChannelMember member) {
+        Topic topic = topics.get(member.key());
+        if (topic == null || !member.receivesPresence()) {
+            return;
+        }
+        synchronized (topic) {
+            member.send(FrameEncoder.push(member.serializer(), member.joinRef(), member.topic(), "presence_state",
+                    topic.presence.state()));
+        }
+    }
+
+    /**
+     * Removes a channel from fan-out and its presence, telling the others with a diff.
+     *
+     * @return how many presence diffs were queued
+     */
+    int leave(ChannelMember member) {
+        int[] delivered = {0};
+        topics.computeIfPresent(member.key(), (key, topic) -> {
+            synchronized (topic) {
+                topic.members.remove(member);
+                delivered[0] = fanOut(topic, member, topic.presence.untrack(member));
+                return topic.members.isEmpty() && topic.presence.isEmpty() ? null : topic;
+            }
+        });
+        return delivered[0];
+    }
+
+    /**
+     * Tracks or updates a channel's presence.
+     *
+     * @return how many diffs were queued (0 when nothing changed)
+     */
+    int track(ChannelMember member, ObjectNode payload) {
+        Topic topic = topics.get(member.key());
+        if (topic == null) {
+            return 0;
+        }
+        int delivered;
+        synchronized (topic) {
+            delivered = fanOut(topic, member, topic.presence.track(member, member.presenceKey(), payload));
+        }
+        if (!member.isOpen()) {
+            untrack(member); // closed concurrently: its leave may have untracked before this track
+        }
+        return delivered;
+    }
+
+    /**
+     * Removes a channel's presence.
+     *
+     * @return how many diffs were queued
+     */
+    int untrack(ChannelMember member) {
+        Topic topic = topics.get(member.key());
+        if (topic == null) {
+            return 0;
+        }
+        synchronized (topic) {
+            return fanOut(topic, member, topic.presence.untrack(member));
+        }
+    }
+
+    private static int fanOut(Topic topic, ChannelMember changed, PresenceState.PresenceDiff diff) {
+        if (diff.isEmpty()) {
+            return 0;
+        }
+        FanOutFrames frames = FrameEncoder.fanOut(changed.topic(), "presence_diff", diff.toJson());
+        int delivered = 0;
+        for (ChannelMember member : topic.members) {
+            if (member.receivesPresence()) {
+                frames.frameFor(member.serializer()).ifPresent(member::send);
+                delivered++;
+            }
+        }
+        return delivered;
+    }
+
+    /** One topic's listeners and presence. */
+    private static final class Topic {
+        final Set<ChannelMember> members = ConcurrentHashMap.newKeySet();
+        final PresenceState presence;
+
+        Topic(PresenceRefs refs) {
+            presence = new PresenceState(refs::next);
+        }
+    }
+
+    /**
+     * Unique {@code phx_ref} values: a random per-process prefix and a counter, base64url,
+     * looking like Phoenix's and never repeating within the process.
+     */
+    static final class PresenceRefs {
+        private final long prefix = new SecureRandom().nextLong();
+        private final AtomicLong counter = new AtomicLong();
+
+        String next() {
+            long n = counter.incrementAndGet();
+            byte[] bytes = new byte[12];
+            for (int i = 0; i < 4; i++) {
+                bytes[i] = (byte) (prefix >>> (56 - 8 * i));
+            }
+            for (int i = 0; i < 8; i++) {
+                bytes[4 + i] = (byte) (n >>> (56 - 8 * i));
+            }
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        }
+    }
+}

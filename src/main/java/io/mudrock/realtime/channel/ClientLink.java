@@ -1,0 +1,32 @@
+package io.mudrock.realtime.channel;
+
+import io.mudrock.realtime.protocol.OutboundFrame;
+import io.mudrock.realtime.protocol.Serializer;
+
+/**
+ * The channel layer's view of one client socket: somewhere to queue frames and a way to end the
+ * socket. Implemented by the socket package; every method returns at once, whatever the client.
+ */
+public interface ClientLink {
+
+    /** @return an id unique among live sockets, for logs */
+    String id();
+
+    /** @return the frame format the socket negotiated */
+    Serializer serializer();
+
+    /**
+     * Queues a frame. Never blocks: a socket that cannot keep up is closed by its owner instead.
+     *
+     * @param frame the frame; shared frames may be queued on many links at once
+     */
+    void send(OutboundFrame frame);
+
+    /**
+     * Closes the socket after the frames already queued, without waiting for it.
+     *
+     * @param code the WebSocket close code, e.g. 1000 or 1012
+     * @param reason the close reason text (at most 123 UTF-8 bytes)
+     */
+    void close(int code, String reason);
+}

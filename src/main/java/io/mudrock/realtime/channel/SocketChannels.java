@@ -1,0 +1,573 @@
+package io.mudrock.realtime.channel;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mudrock.realtime.protocol.FrameEncoder;
+import io.mudrock.realtime.protocol.FrameEncoder.ReplyStatus;
+import io.mudrock.realtime.protocol.InboundMessage;
+import io.mudrock.realtime.protocol.OutboundFrame;
+import io.mudrock.realtime.protocol.UserBroadcast;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The channels of one socket, as a Phoenix socket routes them (§2.4, §3, §4, §7.4): heartbeats,
+ * joins with every check of §4.2 in upstream's order, leaves, duplicate joins, unmatched topics,
+ * token refresh and expiry, broadcasts and presence.
+ *
+ * <p>{@link #handle} runs on the socket's read thread and returns quickly: database checks run
+ * on {@link ChannelServices#blockingWork()} with a deadline, delayed error replies and expiry
+ * checks on {@link ChannelServices#scheduler()}. The channel table is guarded by this object;
+ * the registry and the socket's queue are never called while holding it.
+ */
+public final class SocketChannels {
+
+    private static final Logger LOG = Logger.getLogger(SocketChannels.class.getName());
+    private static final String PHOENIX_TOPIC = "phoenix";
+    private static final long MAX_EXPIRY_CHECK_MILLIS = Duration.ofMinutes(5).toMillis();
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private final ClientLink link;
+    private final String tenantId;
+    private final String connectToken;
+    private final ChannelServices services;
+    private final TenantActivity activity;
+
+    private final Map<String, ChannelMember> channels = new HashMap<>(); // guarded by this
+    private boolean closed; // guarded by this
+    private boolean countedAsUser; // guarded by this
+
+    /**
+     * @param link the socket
+     * @param tenantId the tenant the socket connected to
+     * @param connectToken the verified handshake token, used by joins without their own token
+     * @param services the server's channel services
+     */
+    public SocketChannels(ClientLink link, String tenantId, String connectToken, ChannelServices services) {
+        this.link = link;
+        this.tenantId = tenantId;
+        this.connectToken = connectToken;
+        this.services = services;
+        this.activity = services.registry().activity(tenantId);
+    }
+
+    /**
+     * Handles one client message.
+     *
+     * @param message the decoded message
+     */
+    public void handle(InboundMessage message) {
+        switch (message.event()) {
+            case "heartbeat" -> heartbeat(message);
+            case "phx_join" -> join(message);
+            case "phx_leave" -> leave(message);
+            case "access_token" -> refreshToken(message);
+            case InboundMessage.BROADCAST -> broadcast(message);
+            case "presence" -> presence(message);
+            default -> other(message);
+        }
+    }
+
+    /** The socket closed: every channel ends without notices, and presence tells the others. */
+    public void socketClosed() {
+        List<ChannelMember> members;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            members = new ArrayList<>(channels.values());
+            channels.clear();
+        }
+        for (ChannelMember member : members) {
+            terminate(member, List.of());
+        }
+    }
+
+    /**
+     * The server disconnects this socket (tenant reload or deletion, shutdown): every joined
+     * channel gets the {@code system} message {@code Server requested disconnect}. The caller
+     * then closes the socket.
+     */
+    public void serverRequestedDisconnect() {
+        List<ChannelMember> members;
+        synchronized (this) {
+            members = new ArrayList<>(channels.values());
+        }
+        for (ChannelMember member : members) {
+            if (member.joined()) {
+                member.send(member.system("system", true, "Server requested disconnect"));
+            }
+        }
+    }
+
+    /** @return how many channels are joined or joining on this socket */
+    public synchronized int channelCount() {
+        return channels.size();
+    }
+
+    // --- events -------------------------------------------------------------------------------
+
+    private void heartbeat(InboundMessage m) {
+        if (PHOENIX_TOPIC.equals(m.topic())) {
+            link.send(FrameEncoder.reply(link.serializer(), null, m.ref(), PHOENIX_TOPIC, ReplyStatus.OK));
+        } else {
+            other(m);
+        }
+    }
+
+    private void other(InboundMessage m) {
+        if (joinedMember(m) == null) {
+            unmatchedTopic(m);
+        } else {
+            activity.events().add(1); // unknown channel events are ignored but still count, as upstream
+        }
+    }
+
+    private void join(InboundMessage m) {
+        String topic = m.topic();
+        if (!topic.startsWith(TopicKey.PREFIX)) {
+            unmatchedTopic(m);
+            return;
+        }
+        JoinRequest request = JoinRequest.parse(m.json());
+        ChannelMember previous;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            previous = channels.remove(topic);
+        }
+        if (previous != null) {
+            LOG.info(() -> "Duplicate join replaces " + previous);
+            terminate(previous, List.of(FrameEncoder.phxClose(link.serializer(), previous.joinRef(), topic)));
+        }
+        String subTopic = topic.substring(TopicKey.PREFIX.length());
+        if (services.registry().shuttingDown()) {
+            refuse(m, JoinError.REALTIME_RESTARTING.reason(), false);
+            return;
+        }
+        if (subTopic.isEmpty()) {
+            refuse(m, JoinError.TOPIC_NAME_REQUIRED.reason(), false);
+            return;
+        }
+        Optional<ChannelTenant> found = services.tenants().find(tenantId);
+        if (found.isEmpty()) {
+            refuse(m, JoinError.TENANT_NOT_FOUND.reason(), true);
+            return;
+        }
+        ChannelTenant tenant = found.get();
+        if (tenant.privateOnly() && !request.privateChannel()) {
+            refuse(m, JoinError.PRIVATE_ONLY.reason(), false);
+            return;
+        }
+        boolean newUser;
+        int channelCount;
+        synchronized (this) {
+            newUser = !countedAsUser;
+            channelCount = channels.size();
+        }
+        if (newUser && activity.connectedUsers() >= tenant.maxConcurrentUsers()) {
+            refuse(m, JoinError.TOO_MANY_USERS.reason(), false);
+            return;
+        }
+        if (!activity.joins().tryAdd(tenant.maxJoinsPerSecond())) {
+            refuse(m, JoinError.TOO_MANY_JOINS.reason(), true);
+            return;
+        }
+        if (channelCount >= tenant.maxChannelsPerClient()) {
+            refuse(m, JoinError.TOO_MANY_CHANNELS.reason(), false);
+            return;
+        }
+        String token = request.accessToken();
+        if (token == null || token.startsWith("sb_")) {
+            token = connectToken; // upstream: API keys and missing tokens fall back to the handshake token
+        }
+        TokenVerdict verdict = services.tokens().verify(tenantId, token);
+        if (verdict instanceof TokenVerdict.Refused refused) {
+            refuse(m, refused.joinReason(), false);
+            return;
+        }
+        ClientClaims claims = ((TokenVerdict.Accepted) verdict).claims();
+        if (request.replay() != null && !request.privateChannel()) {
+            refuse(m, JoinError.REPLAY_PUBLIC.reason(), false);
+            return;
+        }
+        TopicKey key = new TopicKey(tenantId, request.privateChannel(), subTopic);
+        ChannelMember member = new ChannelMember(link, key, m.joinRef(), request, tenant, activity, claims);
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            channels.put(topic, member);
+        }
+        if (!request.privateChannel()) {
+            authorized(member, m, TopicPermissions.PUBLIC);
+            return;
+        }
+        authorizeAsync(member, claims).whenComplete((permissions, error) -> {
+            if (error != null) {
+                abandonJoin(member, m, joinReasonOf(error));
+            } else if (!permissions.mayJoin(member.presenceEnabled())) {
+                abandonJoin(member, m, JoinError.unauthorized(subTopic));
+            } else {
+                authorized(member, m, permissions);
+            }
+        });
+    }
+
+    private void authorized(ChannelMember member, InboundMessage m, TopicPermissions permissions) {
+        member.permissions(permissions);
+        List<PostgresBinding> bindings = PostgresBinding.assignIds(member.request().postgresChanges());
+        if (bindings.isEmpty()) {
+            completeJoin(member, m, bindings);
+            return;
+        }
+        CompletableFuture<PostgresChangesSubscription> subscribing;
+        try {
+            subscribing = services.postgresChanges().subscribe(member, bindings, member.claims()).toCompletableFuture();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "postgres_changes subscription failed for " + member, e);
+            completeJoin(member, m, bindings);
+            return;
+        }
+        // The subscription is attached whenever it arrives; the reply waits for it up to the deadline.
+        subscribing.whenComplete((subscription, error) -> {
+            if (subscription != null) {
+                member.attach(subscription);
+            } else {
+                LOG.log(Level.WARNING, "postgres_changes subscription failed for " + member, error);
+            }
+        });
+        subscribing.copy()
+                .orTimeout(services.joinDeadline().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((subscription, error) -> {
+                    if (error != null && unwrap(error) instanceof TimeoutException) {
+                        LOG.warning(() -> "postgres_changes subscription not ready within "
+                                + services.joinDeadline().toMillis() + " ms for " + member + "; replying anyway");
+                    }
+                    completeJoin(member, m, bindings);
+                });
+    }
+
+    private void completeJoin(ChannelMember member, InboundMessage m, List<PostgresBinding> bindings) {
+        synchronized (this) {
+            if (closed || channels.get(member.topic()) != member) {
+                member.end();
+                return;
+            }
+            if (!member.markJoined(bindings)) {
+                return;
+            }
+            if (!countedAsUser) {
+                countedAsUser = true;
+                activity.userJoined();
+            }
+        }
+        ObjectNode response = JSON.objectNode();
+        if (!member.request().legacy()) {
+            ArrayNode echoed = response.putArray("postgres_changes");
+            bindings.forEach(b -> echoed.add(b.toReply()));
+        }
+        OutboundFrame reply = FrameEncoder.reply(link.serializer(), m.joinRef(), m.ref(), m.topic(), ReplyStatus.OK,
+                response);
+        services.registry().join(member, () -> link.send(reply));
+        scheduleExpiryCheck(member);
+        LOG.info(() -> "Joined " + member + " as role " + member.claims().role()
+                + (bindings.isEmpty() ? "" : " with " + bindings.size() + " postgres_changes bindings"));
+    }
+
+    private void abandonJoin(ChannelMember member, InboundMessage m, String reason) {
+        synchronized (this) {
+            channels.remove(member.topic(), member);
+        }
+        member.end();
+        refuse(m, reason, false);
+    }
+
+    private void leave(InboundMessage m) {
+        ChannelMember member;
+        synchronized (this) {
+            member = channels.get(m.topic());
+            if (member != null && m.joinRef() != null && !m.joinRef().equals(member.joinRef())) {
+                member = null; // a leave for an earlier instance of this topic: the current one stays
+            }
+        }
+        link.send(FrameEncoder.reply(link.serializer(), m.joinRef(), m.ref(), m.topic(), ReplyStatus.OK));
+        if (member != null) {
+            ChannelMember leaving = member;
+            terminate(member, List.of(FrameEncoder.phxClose(link.serializer(), member.joinRef(), member.topic())));
+            LOG.info(() -> "Left " + leaving);
+        }
+    }
+
+    private void refreshToken(InboundMessage m) {
+        ChannelMember member = joinedMember(m);
+        if (member == null) {
+            unmatchedTopic(m);
+            return;
+        }
+        JsonNode value = m.json().path("access_token");
+        String token = value.isTextual() ? value.textValue() : null;
+        if (token == null || token.isBlank() || token.startsWith("sb_") || token.equals(member.claims().token())) {
+            return;
+        }
+        TokenVerdict verdict = services.tokens().verify(tenantId, token);
+        if (verdict instanceof TokenVerdict.Refused refused) {
+            fail(member, refused.systemMessage());
+            return;
+        }
+        ClientClaims claims = ((TokenVerdict.Accepted) verdict).claims();
+        if (!member.key().privateChannel()) {
+            applyClaims(member, claims);
+            return;
+        }
+        authorizeAsync(member, claims).whenComplete((permissions, error) -> {
+            if (error != null) {
+                Throwable cause = unwrap(error);
+                fail(member, cause instanceof ChannelAuthorizationException e ? e.systemMessage()
+                        : ChannelAuthorizationException.UNABLE_TO_CONNECT);
+            } else if (!permissions.mayJoin(member.presenceEnabled())) {
+                fail(member, "You no longer have permission to read from this Channel topic: " + member.subTopic());
+            } else {
+                member.permissions(permissions);
+                applyClaims(member, claims);
+            }
+        });
+    }
+
+    private void applyClaims(ChannelMember member, ClientClaims claims) {
+        member.claims(claims);
+        PostgresChangesSubscription subscription = member.subscription();
+        if (subscription != null) {
+            subscription.updateClaims(claims);
+        }
+        scheduleExpiryCheck(member);
+        LOG.fine(() -> "Token refreshed on " + member + ", role " + claims.role());
+    }
+
+    private void broadcast(InboundMessage m) {
+        ChannelMember member = joinedMember(m);
+        if (member == null) {
+            unmatchedTopic(m);
+            return;
+        }
+        Optional<UserBroadcast> parsed = m.userBroadcast();
+        if (parsed.isEmpty()) {
+            LOG.fine(() -> "Ignoring a broadcast without a string event on " + member);
+            return;
+        }
+        UserBroadcast broadcast = parsed.get();
+        ChannelTenant tenant = member.tenant();
+        if (activity.events().reached(tenant.maxEventsPerSecond())) {
+            fail(member, "Too many messages per second");
+            return;
+        }
+        boolean ack = member.request().broadcastAck();
+        if (broadcast.payloadSize() > tenant.maxPayloadBytes()) {
+            LOG.info(() -> "Broadcast of " + broadcast.payloadSize() + " bytes dropped on " + member
+                    + ": over max_payload_size_in_kb " + tenant.maxPayloadSizeInKb());
+            if (ack) {
+                ObjectNode response = JSON.objectNode().put("error", "payload_size_exceeded");
+                link.send(FrameEncoder.reply(link.serializer(), m.joinRef(), m.ref(), m.topic(), ReplyStatus.ERROR,
+                        response));
+            }
+            return;
+        }
+        if (member.key().privateChannel() && !member.permissions().broadcastWrite()) {
+            LOG.fine(() -> "Broadcast dropped on " + member + ": no broadcast write policy");
+            return; // upstream drops these silently, even with ack
+        }
+        int delivered = services.registry().broadcast(member.key(), broadcast,
+                member.request().broadcastSelf() ? null : member);
+        activity.events().add(1L + delivered);
+        if (ack) {
+            link.send(FrameEncoder.reply(link.serializer(), m.joinRef(), m.ref(), m.topic(), ReplyStatus.OK));
+        }
+    }
+
+    private void presence(InboundMessage m) {
+        ChannelMember member = joinedMember(m);
+        if (member == null) {
+            unmatchedTopic(m);
+            return;
+        }
+        ChannelTenant tenant = member.tenant();
+        if (!member.presenceCalls().tryCall(tenant.clientPresenceMaxCalls(), tenant.clientPresenceWindow())) {
+            fail(member, "Client presence rate limit exceeded");
+            return;
+        }
+        String event = m.json().path("event").asText("").toLowerCase(Locale.ROOT);
+        switch (event) {
+            case "track" -> track(member, m);
+            case "untrack" -> {
+                activity.presenceEvents().add(services.registry().untrack(member));
+                reply(m, ReplyStatus.OK, JSON.objectNode());
+            }
+            default -> reply(m, ReplyStatus.ERROR, JSON.objectNode());
+        }
+    }
+
+    private void track(ChannelMember member, InboundMessage m) {
+        ChannelTenant tenant = member.tenant();
+        JsonNode payload = m.json().has("payload") ? m.json().get("payload") : JSON.objectNode();
+        if (!(payload instanceof ObjectNode meta)) {
+            reply(m, ReplyStatus.ERROR, JSON.objectNode().put("reason", "Presence track payload must be a map"));
+            return;
+        }
+        if (member.key().privateChannel() && !member.permissions().presenceWrite()) {
+            reply(m, ReplyStatus.ERROR, JSON.objectNode());
+            return;
+        }
+        if (meta.toString().getBytes(StandardCharsets.UTF_8).length > tenant.maxPayloadBytes()) {
+            fail(member, "Track message size exceeded");
+            return;
+        }
+        if (activity.presenceEvents().perSecond() > tenant.maxPresenceEventsPerSecond()) {
+            fail(member, "Too many presence messages per second");
+            return;
+        }
+        reply(m, ReplyStatus.OK, JSON.objectNode());
+        if (!member.presenceEnabled()) {
+            // Tracking turns presence on: send the state first, or the members already there stay
+            // unseen; this track then arrives as a diff like everyone else's.
+            member.enablePresence();
+            services.registry().sendPresenceState(member);
+        }
+        int diffs = services.registry().track(member, meta);
+        activity.presenceEvents().add(1L + diffs);
+    }
+
+    // --- helpers ------------------------------------------------------------------------------
+
+    private ChannelMember joinedMember(InboundMessage m) {
+        synchronized (this) {
+            ChannelMember member = channels.get(m.topic());
+            return member != null && member.joined() ? member : null;
+        }
+    }
+
+    private void unmatchedTopic(InboundMessage m) {
+        link.send(FrameEncoder.reply(link.serializer(), null, m.ref(), m.topic(), ReplyStatus.ERROR,
+                JSON.objectNode().put("reason", "unmatched topic")));
+    }
+
+    private void reply(InboundMessage m, ReplyStatus status, ObjectNode response) {
+        link.send(FrameEncoder.reply(link.serializer(), m.joinRef(), m.ref(), m.topic(), status, response));
+    }
+
+    /** A join error reply after {@code CHANNEL_ERROR_BACKOFF_MS}, optionally closing the socket. */
+    private void refuse(InboundMessage m, String reason, boolean disconnect) {
+        LOG.info(() -> "Join refused: tenant " + tenantId + ", topic " + m.topic() + ", socket " + link.id() + ": "
+                + reason + (disconnect ? " (socket disconnected)" : ""));
+        OutboundFrame reply = FrameEncoder.reply(link.serializer(), m.joinRef(), m.ref(), m.topic(), ReplyStatus.ERROR,
+                JSON.objectNode().put("reason", reason));
+        Runnable answer = () -> {
+            link.send(reply);
+            if (disconnect) {
+                link.close(1000, reason);
+            }
+        };
+        long delay = services.channelErrorBackoff().toMillis();
+        if (delay <= 0) {
+            answer.run();
+        } else {
+            services.scheduler().schedule(answer, delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** A fatal channel error: {@code system} error, then {@code phx_close} (§4.5). */
+    private void fail(ChannelMember member, String message) {
+        LOG.info(() -> "Closing " + member + ": " + message);
+        terminate(member, List.of(member.system("system", false, message),
+                FrameEncoder.phxClose(link.serializer(), member.joinRef(), member.topic())));
+    }
+
+    /** Ends a channel once: removes it here and from fan-out, then queues its notices. */
+    private void terminate(ChannelMember member, List<OutboundFrame> notices) {
+        boolean nowIdle;
+        synchronized (this) {
+            channels.remove(member.topic(), member);
+            nowIdle = countedAsUser && channels.isEmpty();
+            if (nowIdle) {
+                countedAsUser = false;
+            }
+        }
+        if (nowIdle) {
+            activity.userLeft();
+        }
+        if (!member.end()) {
+            return;
+        }
+        notices.forEach(link::send);
+        activity.presenceEvents().add(services.registry().leave(member));
+    }
+
+    private void scheduleExpiryCheck(ChannelMember member) {
+        long millisLeft = member.claims().expiresAt() * 1000 - System.currentTimeMillis();
+        long delay = Math.max(0, Math.min(MAX_EXPIRY_CHECK_MILLIS, millisLeft));
+        member.expiryCheck(services.scheduler().schedule(() -> checkExpiry(member), delay, TimeUnit.MILLISECONDS));
+    }
+
+    private void checkExpiry(ChannelMember member) {
+        if (!member.isOpen()) {
+            return;
+        }
+        long now = System.currentTimeMillis() / 1000;
+        long expiresAt = member.claims().expiresAt();
+        if (expiresAt <= now) {
+            fail(member, "Token has expired " + (now - expiresAt) + " seconds ago");
+        } else {
+            scheduleExpiryCheck(member);
+        }
+    }
+
+    private CompletableFuture<TopicPermissions> authorizeAsync(ChannelMember member, ClientClaims claims) {
+        Duration deadline = services.joinDeadline();
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return services.authorizer().authorize(tenantId, member.subTopic(), claims, deadline);
+            } catch (ChannelAuthorizationException e) {
+                throw new CompletionException(e);
+            }
+        }, services.blockingWork()).orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private String joinReasonOf(Throwable error) {
+        Throwable cause = unwrap(error);
+        if (cause instanceof ChannelAuthorizationException e) {
+            LOG.warning(() -> "Private channel check failed for tenant " + tenantId + ": " + e.getMessage()
+                    + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
+            return e.joinReason();
+        }
+        if (cause instanceof TimeoutException) {
+            LOG.warning(() -> "Private channel check for tenant " + tenantId + " passed its deadline of "
+                    + services.joinDeadline().toMillis() + " ms");
+            return JoinError.UNABLE_TO_CONNECT.reason();
+        }
+        LOG.log(Level.WARNING, "Private channel check failed for tenant " + tenantId, cause);
+        return JoinError.UNKNOWN.reason();
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+}

@@ -1,0 +1,173 @@
+package io.mudrock.realtime.socket;
+
+import io.mudrock.realtime.channel.ChannelServices;
+import io.mudrock.realtime.channel.ChannelTenant;
+import io.mudrock.realtime.channel.TenantActivity;
+import io.mudrock.realtime.channel.TokenVerdict;
+import io.mudrock.realtime.config.RealtimeConfig;
+import io.mudrock.realtime.protocol.JsonText;
+import io.mudrock.realtime.protocol.Serializer;
+import jakarta.inject.Inject;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerContainer;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The WebSocket handshake at {@code /realtime/v1/websocket} and {@code /socket/websocket}: runs the
+ * connect checks of §1.4 in upstream's order and answers refusals as real HTTP responses
+ * ({@code {"error": "..."}} with the documented status, §1.5) after {@code CONNECT_ERROR_BACKOFF_MS};
+ * accepted requests are upgraded programmatically (WebSocket 2.1), each with an endpoint instance
+ * that already knows its tenant, token and frame format.
+ *
+ * <p>The delay holds no thread: the request goes asynchronous and a timer answers it.
+ */
+@WebServlet(urlPatterns = {"/socket/websocket", "/realtime/v1/websocket"}, asyncSupported = true, loadOnStartup = 1)
+public class HandshakeServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = Logger.getLogger(HandshakeServlet.class.getName());
+
+    @Inject
+    transient RealtimeConfig config;
+    @Inject
+    transient ChannelServices services;
+    @Inject
+    transient TenantResolver tenants;
+    @Inject
+    transient ConnectionRegistry connections;
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String vsn = request.getParameter("vsn");
+        Optional<Serializer> serializer = Serializer.fromVsn(vsn);
+        if (serializer.isEmpty()) {
+            // Refused before the connect checks, as Phoenix negotiates the serializer first.
+            LOG.info(() -> "Handshake refused from " + request.getRemoteAddr() + ": unsupported vsn '" + vsn + "'");
+            answer(request, response, HttpServletResponse.SC_FORBIDDEN,
+                    "Unsupported protocol version (vsn) '" + vsn + "': use 1.0.0 or 2.0.0", false);
+            return;
+        }
+        TenantResolution resolution = tenants.resolve(request.getHeader("Host"));
+        if (resolution instanceof TenantResolution.NotFound notFound) {
+            LOG.info(() -> "Handshake refused from " + request.getRemoteAddr() + ": " + notFound.explanation());
+            refuse(request, response, HttpServletResponse.SC_NOT_FOUND, "Tenant not found");
+            return;
+        }
+        TenantResolution.Found found = (TenantResolution.Found) resolution;
+        ChannelTenant tenant = found.tenant();
+        if (found.suspended()) {
+            refuse(request, response, tenant, HttpServletResponse.SC_FORBIDDEN, "Realtime was disabled for this tenant");
+            return;
+        }
+        String token = request.getHeader("x-api-key");
+        if (token == null) {
+            token = request.getParameter("apikey");
+        }
+        if (token == null || token.isBlank()) {
+            refuse(request, response, tenant, HttpServletResponse.SC_UNAUTHORIZED, "API key is missing");
+            return;
+        }
+        TokenVerdict verdict = services.tokens().verify(tenant.id(), token);
+        if (verdict instanceof TokenVerdict.Refused refused) {
+            refuse(request, response, tenant, HttpServletResponse.SC_UNAUTHORIZED, refused.connectMessage());
+            return;
+        }
+        TokenVerdict.Accepted accepted = (TokenVerdict.Accepted) verdict;
+        TenantActivity activity = services.registry().activity(tenant.id());
+        if (activity.connectedUsers() >= tenant.maxConcurrentUsers()) {
+            refuse(request, response, tenant, 429, "Too many connected users");
+            return;
+        }
+        if (activity.joins().reached(tenant.maxJoinsPerSecond())) {
+            refuse(request, response, tenant, 429, "Too many joins per second");
+            return;
+        }
+        if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+            answer(request, response, HttpServletResponse.SC_BAD_REQUEST,
+                    "This is a WebSocket endpoint: send a WebSocket upgrade request", false);
+            return;
+        }
+        AcceptedHandshake handshake = new AcceptedHandshake(tenant.id(), accepted.claims().token(),
+                accepted.claims().role(), serializer.get(), request.getRemoteAddr());
+        upgrade(request, response, handshake);
+    }
+
+    private void upgrade(HttpServletRequest request, HttpServletResponse response, AcceptedHandshake handshake)
+            throws IOException {
+        RealtimeEndpoint endpoint = new RealtimeEndpoint(handshake, services, connections, SendQueueLimits.DEFAULT);
+        ServerEndpointConfig endpointConfig = ServerEndpointConfig.Builder
+                .create(RealtimeEndpoint.class, request.getServletPath())
+                .configurator(new ServerEndpointConfig.Configurator() {
+                    @Override
+                    public <T> T getEndpointInstance(Class<T> endpointClass) {
+                        return endpointClass.cast(endpoint);
+                    }
+                })
+                .build();
+        ServerContainer container = (ServerContainer) getServletContext()
+                .getAttribute(ServerContainer.class.getName());
+        try {
+            container.upgradeHttpToWebSocket(request, response, endpointConfig, Map.of());
+        } catch (DeploymentException | RuntimeException e) {
+            LOG.log(Level.WARNING, "WebSocket upgrade failed for tenant " + handshake.tenantId(), e);
+            if (!response.isCommitted()) {
+                answer(request, response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "Error connecting to Realtime",
+                        false);
+            }
+        }
+    }
+
+    private void refuse(HttpServletRequest request, HttpServletResponse response, ChannelTenant tenant, int status,
+            String message) throws IOException {
+        LOG.info(() -> "Handshake refused from " + request.getRemoteAddr() + " for tenant " + tenant.id() + ": "
+                + status + " " + message);
+        answer(request, response, status, message, true);
+    }
+
+    private void refuse(HttpServletRequest request, HttpServletResponse response, int status, String message)
+            throws IOException {
+        answer(request, response, status, message, true);
+    }
+
+    /** Writes {@code {"error": message}}, after the connect back-off when {@code delayed}. */
+    private void answer(HttpServletRequest request, HttpServletResponse response, int status, String message,
+            boolean delayed) throws IOException {
+        long delay = delayed ? config.connectErrorBackoff().toMillis() : 0;
+        if (delay <= 0) {
+            write(response, status, message);
+            return;
+        }
+        AsyncContext async = request.startAsync();
+        async.setTimeout(delay + 30_000);
+        services.scheduler().schedule(() -> {
+            try {
+                write((HttpServletResponse) async.getResponse(), status, message);
+            } catch (IOException e) {
+                LOG.fine(() -> "Refusal could not be written: " + e);
+            } finally {
+                async.complete();
+            }
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private static void write(HttpServletResponse response, int status, String message) throws IOException {
+        byte[] body = ("{\"error\":" + JsonText.quote(message) + "}").getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+}
