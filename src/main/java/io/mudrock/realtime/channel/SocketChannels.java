@@ -286,6 +286,7 @@ public final class SocketChannels {
         OutboundFrame reply = FrameEncoder.reply(link.serializer(), m.joinRef(), m.ref(), m.topic(), ReplyStatus.OK,
                 response);
         services.registry().join(member, () -> link.send(reply));
+        member.replied();
         scheduleExpiryCheck(member);
         LOG.info(() -> "Joined " + member + " as role " + member.claims().role()
                 + (bindings.isEmpty() ? "" : " with " + bindings.size() + " postgres_changes bindings"));
