@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param tenants the tenants' current settings and limits
  * @param tokens verification of join and refresh tokens
  * @param authorizer private-channel checks
+ * @param replay stored broadcasts read back for private-channel replay
  * @param postgresChanges where bindings are registered
  * @param scheduler timers: error back-off, token expiry; tasks must be short
  * @param blockingWork threads for database checks, never a socket's read thread
@@ -21,9 +22,10 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public record ChannelServices(
         ChannelRegistry registry,
-        TenantLookup tenants,
+        ChannelTenants tenants,
         TokenVerifier tokens,
         ChannelAuthorizer authorizer,
+        BroadcastReplay replay,
         PostgresChangesGateway postgresChanges,
         ScheduledExecutorService scheduler,
         Executor blockingWork,
@@ -37,6 +39,7 @@ public record ChannelServices(
      * @param tenants tenants
      * @param tokens tokens
      * @param authorizer authorizer
+     * @param replay replay
      * @param postgresChanges gateway
      * @param scheduler scheduler
      * @param blockingWork worker threads
@@ -48,6 +51,7 @@ public record ChannelServices(
         Objects.requireNonNull(tenants, "tenants");
         Objects.requireNonNull(tokens, "tokens");
         Objects.requireNonNull(authorizer, "authorizer");
+        Objects.requireNonNull(replay, "replay");
         Objects.requireNonNull(postgresChanges, "postgresChanges");
         Objects.requireNonNull(scheduler, "scheduler");
         Objects.requireNonNull(blockingWork, "blockingWork");

@@ -27,9 +27,10 @@ import java.util.UUID;
  * <li>write: insert a row per extension in a savepoint; {@code insufficient_privilege} (what an
  *     INSERT policy violation raises) means no.</li>
  * </ol>
- * A statement timeout bounds the whole check by the caller's deadline.
+ * A statement timeout bounds the whole check by the caller's deadline. It also reads stored
+ * broadcasts back for replay, with the same connection handling.
  */
-public final class RlsChannelAuthorizer implements ChannelAuthorizer {
+public final class RlsChannelAuthorizer implements ChannelAuthorizer, BroadcastReplay {
 
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
     private static final String QUERY_CANCELED = "57014";
@@ -67,6 +68,45 @@ public final class RlsChannelAuthorizer implements ChannelAuthorizer {
                         ChannelAuthorizationException.UNABLE_TO_CONNECT, e);
             }
             throw new ChannelAuthorizationException(JoinError.UNKNOWN.reason(), JoinError.UNKNOWN.reason(), e);
+        }
+    }
+
+    @Override
+    public List<StoredBroadcast> replay(String tenantId, String subTopic, long sinceMillis, int limit,
+            Duration deadline) throws ChannelAuthorizationException {
+        try (Connection connection = databases.dataSource(tenantId).getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("SET LOCAL statement_timeout = " + Math.max(1, deadline.toMillis()));
+                }
+                // inserted_at is a timestamp without time zone written by now(), i.e. in the session's zone.
+                try (PreparedStatement select = connection.prepareStatement(
+                        "SELECT id::text, event, payload::text, binary_payload FROM realtime.messages"
+                                + " WHERE topic = ? AND private IS TRUE AND extension = 'broadcast'"
+                                + " AND inserted_at >= (to_timestamp(? / 1000.0) AT TIME ZONE current_setting('TimeZone'))"
+                                + " ORDER BY inserted_at DESC LIMIT ?")) {
+                    select.setString(1, subTopic);
+                    select.setLong(2, sinceMillis);
+                    select.setInt(3, limit);
+                    List<StoredBroadcast> newestFirst = new ArrayList<>();
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            String event = rows.getString(2);
+                            newestFirst.add(new StoredBroadcast(rows.getString(1), event == null ? "" : event,
+                                    rows.getString(3), rows.getBytes(4)));
+                        }
+                    }
+                    java.util.Collections.reverse(newestFirst);
+                    return newestFirst;
+                }
+            } finally {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new ChannelAuthorizationException(JoinError.REPLAY_FAILED.reason(),
+                    "Realtime was unable to replay messages", e);
         }
     }
 

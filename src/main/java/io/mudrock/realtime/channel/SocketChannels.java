@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mudrock.realtime.protocol.FrameEncoder;
 import io.mudrock.realtime.protocol.FrameEncoder.ReplyStatus;
 import io.mudrock.realtime.protocol.InboundMessage;
+import io.mudrock.realtime.protocol.JsonText;
 import io.mudrock.realtime.protocol.OutboundFrame;
 import io.mudrock.realtime.protocol.UserBroadcast;
 import java.nio.charset.StandardCharsets;
@@ -203,9 +204,18 @@ public final class SocketChannels {
             return;
         }
         ClientClaims claims = ((TokenVerdict.Accepted) verdict).claims();
-        if (request.replay() != null && !request.privateChannel()) {
-            refuse(m, JoinError.REPLAY_PUBLIC.reason(), false);
-            return;
+        ReplayWindow replay = null;
+        if (request.replay() != null) {
+            if (!request.privateChannel()) {
+                refuse(m, JoinError.REPLAY_PUBLIC.reason(), false);
+                return;
+            }
+            Optional<ReplayWindow> window = ReplayWindow.parse(request.replay());
+            if (window.isEmpty()) {
+                refuse(m, JoinError.REPLAY_INVALID.reason(), false);
+                return;
+            }
+            replay = window.get();
         }
         TopicKey key = new TopicKey(tenantId, request.privateChannel(), subTopic);
         ChannelMember member = new ChannelMember(link, key, m.joinRef(), request, tenant, activity, claims);
@@ -216,25 +226,25 @@ public final class SocketChannels {
             channels.put(topic, member);
         }
         if (!request.privateChannel()) {
-            authorized(member, m, TopicPermissions.PUBLIC);
+            authorized(member, m, new PrivateGrant(TopicPermissions.PUBLIC, List.of()));
             return;
         }
-        authorizeAsync(member, claims).whenComplete((permissions, error) -> {
+        authorizeAsync(member, claims, replay).whenComplete((grant, error) -> {
             if (error != null) {
                 abandonJoin(member, m, joinReasonOf(error));
-            } else if (!permissions.mayJoin(member.presenceEnabled())) {
+            } else if (!grant.permissions().mayJoin(member.presenceEnabled())) {
                 abandonJoin(member, m, JoinError.unauthorized(subTopic));
             } else {
-                authorized(member, m, permissions);
+                authorized(member, m, grant);
             }
         });
     }
 
-    private void authorized(ChannelMember member, InboundMessage m, TopicPermissions permissions) {
-        member.permissions(permissions);
+    private void authorized(ChannelMember member, InboundMessage m, PrivateGrant grant) {
+        member.permissions(grant.permissions());
         List<PostgresBinding> bindings = PostgresBinding.assignIds(member.request().postgresChanges());
         if (bindings.isEmpty()) {
-            completeJoin(member, m, bindings);
+            completeJoin(member, m, bindings, grant.replayed());
             return;
         }
         CompletableFuture<PostgresChangesSubscription> subscribing;
@@ -242,7 +252,7 @@ public final class SocketChannels {
             subscribing = services.postgresChanges().subscribe(member, bindings, member.claims()).toCompletableFuture();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "postgres_changes subscription failed for " + member, e);
-            completeJoin(member, m, bindings);
+            completeJoin(member, m, bindings, grant.replayed());
             return;
         }
         // The subscription is attached whenever it arrives; the reply waits for it up to the deadline.
@@ -260,11 +270,12 @@ public final class SocketChannels {
                         LOG.warning(() -> "postgres_changes subscription not ready within "
                                 + services.joinDeadline().toMillis() + " ms for " + member + "; replying anyway");
                     }
-                    completeJoin(member, m, bindings);
+                    completeJoin(member, m, bindings, grant.replayed());
                 });
     }
 
-    private void completeJoin(ChannelMember member, InboundMessage m, List<PostgresBinding> bindings) {
+    private void completeJoin(ChannelMember member, InboundMessage m, List<PostgresBinding> bindings,
+            List<StoredBroadcast> replayed) {
         synchronized (this) {
             if (closed || channels.get(member.topic()) != member) {
                 member.end();
@@ -287,6 +298,9 @@ public final class SocketChannels {
                 response);
         services.registry().join(member, () -> link.send(reply));
         member.replied();
+        for (StoredBroadcast stored : replayed) {
+            replay(member, stored);
+        }
         scheduleExpiryCheck(member);
         LOG.info(() -> "Joined " + member + " as role " + member.claims().role()
                 + (bindings.isEmpty() ? "" : " with " + bindings.size() + " postgres_changes bindings"));
@@ -337,7 +351,7 @@ public final class SocketChannels {
             applyClaims(member, claims);
             return;
         }
-        authorizeAsync(member, claims).whenComplete((permissions, error) -> {
+        authorizeAsync(member, claims, null).thenApply(PrivateGrant::permissions).whenComplete((permissions, error) -> {
             if (error != null) {
                 Throwable cause = unwrap(error);
                 fail(member, cause instanceof ChannelAuthorizationException e ? e.systemMessage()
@@ -537,15 +551,49 @@ public final class SocketChannels {
         }
     }
 
-    private CompletableFuture<TopicPermissions> authorizeAsync(ChannelMember member, ClientClaims claims) {
+    /** The private checks, and the replay when asked, in one task on a worker thread. */
+    private CompletableFuture<PrivateGrant> authorizeAsync(ChannelMember member, ClientClaims claims,
+            ReplayWindow replay) {
         Duration deadline = services.joinDeadline();
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return services.authorizer().authorize(tenantId, member.subTopic(), claims, deadline);
+                TopicPermissions permissions = services.authorizer().authorize(tenantId, member.subTopic(), claims,
+                        deadline);
+                List<StoredBroadcast> replayed = replay == null || !permissions.mayJoin(member.presenceEnabled())
+                        ? List.of()
+                        : services.replay().replay(tenantId, member.subTopic(), replay.sinceMillis(), replay.limit(),
+                                deadline);
+                return new PrivateGrant(permissions, replayed);
             } catch (ChannelAuthorizationException e) {
                 throw new CompletionException(e);
             }
         }, services.blockingWork()).orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A stored broadcast pushed after the join, marked {@code meta.replayed}. */
+    private void replay(ChannelMember member, StoredBroadcast stored) {
+        String meta = "{\"id\":" + JsonText.quote(stored.id()) + ",\"replayed\":true}";
+        UserBroadcast broadcast;
+        try {
+            broadcast = stored.binaryPayload() != null
+                    ? UserBroadcast.binaryFramed(stored.event(), UserBroadcast.Encoding.BINARY, stored.binaryPayload(), meta)
+                    : UserBroadcast.binaryFramed(stored.event(), UserBroadcast.Encoding.JSON,
+                            (stored.payloadJson() == null ? "{}" : stored.payloadJson()).getBytes(StandardCharsets.UTF_8),
+                            meta);
+        } catch (IllegalArgumentException e) {
+            LOG.warning(() -> "Stored broadcast " + stored.id() + " not replayed on " + member + ": " + e.getMessage());
+            return;
+        }
+        FrameEncoder.broadcast(member.topic(), broadcast).frameFor(link.serializer()).ifPresent(member::send);
+    }
+
+    /**
+     * What the private checks granted, and the stored broadcasts to replay after the join.
+     *
+     * @param permissions the permissions
+     * @param replayed the stored broadcasts, oldest first
+     */
+    private record PrivateGrant(TopicPermissions permissions, List<StoredBroadcast> replayed) {
     }
 
     private String joinReasonOf(Throwable error) {

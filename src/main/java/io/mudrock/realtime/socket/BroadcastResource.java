@@ -31,12 +31,12 @@ import java.util.logging.Logger;
 
 /**
  * The client-facing broadcast REST API (§8.5), at {@code /api/broadcast} and under the gateway
- * prefix {@code /realtime/v1/api/broadcast}: the tenant comes from the Host, the caller's token
+ * prefix {@code /realtime/v1/api/broadcast} (both API applications serve it): the tenant comes from the Host, the caller's token
  * from {@code Authorization: Bearer} or {@code apikey}. Messages go to the same fan-out as
  * socket broadcasts; private topics need the sender's broadcast write policy (others are
  * skipped silently, as upstream). Answers 202 with no body.
  */
-@Path("")
+@Path("broadcast")
 @RequestScoped
 public class BroadcastResource {
 
@@ -59,7 +59,6 @@ public class BroadcastResource {
      * @return 202, or the documented error
      */
     @POST
-    @Path("api/broadcast")
     @Consumes(MediaType.WILDCARD)
     public Response batch(@HeaderParam("Host") String host, @HeaderParam("Authorization") String authorization,
             @HeaderParam("apikey") String apikey, String body) {
@@ -105,23 +104,6 @@ public class BroadcastResource {
     }
 
     /**
-     * The same under the gateway prefix.
-     *
-     * @param host the Host header
-     * @param authorization the Authorization header
-     * @param apikey the apikey header
-     * @param body the request body
-     * @return 202, or the documented error
-     */
-    @POST
-    @Path("realtime/v1/api/broadcast")
-    @Consumes(MediaType.WILDCARD)
-    public Response batchUnderPrefix(@HeaderParam("Host") String host,
-            @HeaderParam("Authorization") String authorization, @HeaderParam("apikey") String apikey, String body) {
-        return batch(host, authorization, apikey, body);
-    }
-
-    /**
      * {@code POST /api/broadcast/{topic}/events/{event}[?private=true]}, realtime-js {@code httpSend()}:
      * the body is the payload, JSON or raw bytes.
      *
@@ -136,7 +118,7 @@ public class BroadcastResource {
      * @return 202, or the documented error
      */
     @POST
-    @Path("api/broadcast/{topic}/events/{event}")
+    @Path("{topic}/events/{event}")
     @Consumes(MediaType.WILDCARD)
     public Response single(@HeaderParam("Host") String host, @HeaderParam("Authorization") String authorization,
             @HeaderParam("apikey") String apikey, @HeaderParam("Content-Type") String contentType,
@@ -174,35 +156,12 @@ public class BroadcastResource {
     }
 
     /**
-     * The same under the gateway prefix.
-     *
-     * @param host the Host header
-     * @param authorization the Authorization header
-     * @param apikey the apikey header
-     * @param contentType the Content-Type header
-     * @param topic the sub-topic
-     * @param event the event
-     * @param privateTopic {@code true} for a private channel
-     * @param body the payload
-     * @return 202, or the documented error
-     */
-    @POST
-    @Path("realtime/v1/api/broadcast/{topic}/events/{event}")
-    @Consumes(MediaType.WILDCARD)
-    public Response singleUnderPrefix(@HeaderParam("Host") String host,
-            @HeaderParam("Authorization") String authorization, @HeaderParam("apikey") String apikey,
-            @HeaderParam("Content-Type") String contentType, @PathParam("topic") String topic,
-            @PathParam("event") String event, @QueryParam("private") String privateTopic, byte[] body) {
-        return single(host, authorization, apikey, contentType, topic, event, privateTopic, body);
-    }
-
-    /**
      * CORS pre-flight: the API is open to browsers of any origin, as upstream's.
      *
      * @return 204 with the CORS headers
      */
     @OPTIONS
-    @Path("{any: (realtime/v1/)?api/broadcast.*}")
+    @Path("{any: .*}")
     public Response preflight() {
         return Response.noContent()
                 .header("Access-Control-Allow-Origin", "*")

@@ -35,11 +35,9 @@ public class ChannelServicesProducer {
     @Inject
     ChannelRegistry registry;
     @Inject
-    SelfHostTenants tenants;
+    DirectoryTenants tenants;
     @Inject
-    SecretTokenVerifier tokens;
-    @Inject
-    ManagementTenantDataSources databases;
+    TenantTokenVerifier tokens;
     @Inject
     Instance<PostgresChangesGateway> gateways;
     @Resource
@@ -55,7 +53,8 @@ public class ChannelServicesProducer {
         if (gateway == NoPostgresChanges.INSTANCE) {
             LOG.info("No postgres_changes gateway deployed: joins echo their bindings, no changes are delivered");
         }
-        services = new ChannelServices(registry, tenants, tokens, new RlsChannelAuthorizer(databases), gateway,
+        RlsChannelAuthorizer messages = new RlsChannelAuthorizer(tenants);
+        services = new ChannelServices(registry, tenants, tokens, messages, messages, gateway,
                 scheduler, executor, config.channelErrorBackoff(), JOIN_DEADLINE);
     }
 

@@ -61,6 +61,7 @@ public final class Connection implements ClientLink {
     private int closeCode;
     private String closeReason;
 
+    private volatile long lastInboundNanos = System.nanoTime();
     private volatile boolean malformedLogged;
     private final AtomicLong malformedFrames = new AtomicLong();
 
@@ -100,10 +101,12 @@ public final class Connection implements ClientLink {
     // --- inbound ------------------------------------------------------------------------------
 
     void onText(String text) {
+        lastInboundNanos = System.nanoTime();
         dispatch(FrameDecoder.decodeText(serializer, text));
     }
 
     void onBinary(ByteBuffer bytes) {
+        lastInboundNanos = System.nanoTime();
         dispatch(FrameDecoder.decodeBinary(serializer, bytes));
     }
 
@@ -122,6 +125,14 @@ public final class Connection implements ClientLink {
         }
     }
 
+    /**
+     * @param nowNanos {@link System#nanoTime()} now
+     * @return nanoseconds since the client last sent a frame (any frame counts as liveness)
+     */
+    long silentForNanos(long nowNanos) {
+        return nowNanos - lastInboundNanos;
+    }
+
     /** @return how many malformed frames this socket sent */
     long malformedFrames() {
         return malformedFrames.get();
@@ -135,17 +146,17 @@ public final class Connection implements ClientLink {
             if (closing) {
                 return;
             }
-            int size = sizeOf(frame);
-            if (queue.size() >= limits.maxFrames() || queuedBytes + size > limits.maxBytes()) {
-                overflow();
-                return;
-            }
             if (writing) {
+                int size = sizeOf(frame);
+                if (queue.size() >= limits.maxFrames() || queuedBytes + size > limits.maxBytes()) {
+                    overflow();
+                    return;
+                }
                 queue.addLast(frame);
                 queuedBytes += size;
                 return;
             }
-            writing = true;
+            writing = true; // nothing waits: this thread writes it now
         }
         pump(frame);
     }
@@ -171,15 +182,34 @@ public final class Connection implements ClientLink {
         closeNow(code, reason);
     }
 
-    /** The queue passed its bounds: drop it and close, off this thread. */
+    /**
+     * Closes the socket now, dropping whatever is still queued: for a client that does not read
+     * or does not talk, waiting for its queue would be waiting forever.
+     *
+     * @param code the close code
+     * @param reason the close reason
+     */
+    void terminate(int code, String reason) {
+        synchronized (this) {
+            if (closing && closeReason == null) {
+                return;
+            }
+            closing = true;
+            closeReason = null;
+            queue.clear();
+            queuedBytes = 0;
+        }
+        closeNow(code, reason);
+    }
+
+    /** The queue passed its bounds: drop it and close, off this thread. Called with the lock held. */
     private void overflow() {
-        // Called with the lock held.
-        closing = true;
         int dropped = queue.size();
-        queue.clear();
-        queuedBytes = 0;
         LOG.info(() -> "Closing socket " + id + " of tenant " + tenantId + ": send queue full (" + dropped
                 + " frames waiting), the client reads too slowly");
+        closing = true;
+        queue.clear();
+        queuedBytes = 0;
         closeNow(CLOSE_TRY_AGAIN_LATER, "send queue overflow: client too slow");
     }
 

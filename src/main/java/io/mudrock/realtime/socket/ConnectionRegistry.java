@@ -1,18 +1,28 @@
 package io.mudrock.realtime.socket;
 
 import io.mudrock.realtime.channel.ChannelRegistry;
+import io.mudrock.realtime.tenant.TenantEvent;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * The open sockets per tenant, so a tenant can be drained (reload, deletion) and the server can
- * say goodbye on shutdown.
+ * The open sockets per tenant, so a tenant can be drained (reload, deletion: it observes
+ * {@link TenantEvent}) and the server can say goodbye on shutdown; and the idle sweep, which
+ * closes sockets whose client sent nothing for {@link #IDLE_TIMEOUT} (Phoenix's rule: only
+ * inbound frames count, any frame does).
  */
 @ApplicationScoped
 public class ConnectionRegistry {
@@ -20,11 +30,38 @@ public class ConnectionRegistry {
     private static final Logger LOG = Logger.getLogger(ConnectionRegistry.class.getName());
     /** WebSocket close code "service restart", what upstream closes drained sockets with. */
     public static final int CLOSE_SERVICE_RESTART = 1012;
+    /** Phoenix's default websocket timeout: a client silent this long is gone. */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
+    private static final String IDLE_REASON = "no message from the client for 60 s";
 
     private final Map<String, Set<Connection>> byTenant = new ConcurrentHashMap<>();
 
     @Inject
     ChannelRegistry channels;
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    private ScheduledFuture<?> idleSweep;
+
+    @PostConstruct
+    void startIdleSweep() {
+        idleSweep = scheduler.scheduleAtFixedRate(this::closeIdle, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Closes every socket whose client has been silent longer than {@link #IDLE_TIMEOUT}. */
+    void closeIdle() {
+        long now = System.nanoTime();
+        long limit = IDLE_TIMEOUT.toNanos();
+        for (Set<Connection> set : byTenant.values()) {
+            for (Connection connection : set) {
+                if (connection.silentForNanos(now) > limit) {
+                    LOG.info(() -> "Closing socket " + connection.id() + " of tenant " + connection.tenantId() + ": "
+                            + IDLE_REASON);
+                    connection.terminate(1000, IDLE_REASON);
+                }
+            }
+        }
+    }
 
     void add(Connection connection) {
         byTenant.computeIfAbsent(connection.tenantId(), id -> ConcurrentHashMap.newKeySet()).add(connection);
@@ -70,9 +107,19 @@ public class ConnectionRegistry {
         return connections.size();
     }
 
+    /** A tenant reloaded or deleted by the admin API: its sockets must start anew. */
+    void onTenantEvent(@Observes TenantEvent event) {
+        if (event.kind() != TenantEvent.Kind.UPDATED) {
+            drain(event.externalId());
+        }
+    }
+
     /** The application stops: later joins are refused and every socket is drained. */
     @PreDestroy
     void shutdown() {
+        if (idleSweep != null) {
+            idleSweep.cancel(false);
+        }
         channels.startShutdown();
         drainAll();
     }

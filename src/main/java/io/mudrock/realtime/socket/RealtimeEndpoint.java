@@ -23,8 +23,12 @@ public final class RealtimeEndpoint extends Endpoint {
 
     private static final Logger LOG = Logger.getLogger(RealtimeEndpoint.class.getName());
 
-    /** Phoenix's default: a socket that sends nothing for 60 s is closed. */
-    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * Liberty's own idle limit, a backstop behind {@link ConnectionRegistry}'s 60 s sweep: Liberty
+     * counts outbound traffic as activity and closes with the reserved code 1006 on the wire,
+     * which clients such as {@code ws} reject as a protocol error.
+     */
+    static final Duration CONTAINER_IDLE_TIMEOUT = ConnectionRegistry.IDLE_TIMEOUT.plusSeconds(30);
     /** Upstream's {@code max_frame_size}. */
     static final int MAX_INBOUND_FRAME_BYTES = 5_000_000;
     /** A write that cannot finish in this time fails, and the socket is closed. */
@@ -46,7 +50,7 @@ public final class RealtimeEndpoint extends Endpoint {
 
     @Override
     public void onOpen(Session session, EndpointConfig config) {
-        session.setMaxIdleTimeout(IDLE_TIMEOUT.toMillis());
+        session.setMaxIdleTimeout(CONTAINER_IDLE_TIMEOUT.toMillis());
         session.setMaxTextMessageBufferSize(MAX_INBOUND_FRAME_BYTES);
         session.setMaxBinaryMessageBufferSize(MAX_INBOUND_FRAME_BYTES);
         session.getAsyncRemote().setSendTimeout(SEND_TIMEOUT.toMillis());

@@ -24,6 +24,7 @@ public final class PhoenixSocket implements WebSocket.Listener, AutoCloseable {
     private final LinkedBlockingQueue<Object> received = new LinkedBlockingQueue<>();
     private final List<Object> seen = new ArrayList<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private volatile String closeReason;
     private final StringBuilder text = new StringBuilder();
     private java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
     private WebSocket socket;
@@ -37,8 +38,23 @@ public final class PhoenixSocket implements WebSocket.Listener, AutoCloseable {
      * @param pathAndQuery e.g. {@code /realtime/v1/websocket?apikey=...&vsn=2.0.0}
      */
     public static PhoenixSocket open(String pathAndQuery) {
+        return open(pathAndQuery, null);
+    }
+
+    /**
+     * Opens a socket with a chosen Host header, which selects the tenant (needs the system
+     * property {@code jdk.httpclient.allowRestrictedHeaders=host}, which failsafe sets).
+     *
+     * @param pathAndQuery e.g. {@code /realtime/v1/websocket?apikey=...&vsn=2.0.0}
+     * @param host e.g. {@code flood.localhost}, or {@code null} for the default
+     */
+    public static PhoenixSocket open(String pathAndQuery, String host) {
         PhoenixSocket client = new PhoenixSocket();
-        client.socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+        if (host != null) {
+            builder.header("Host", host);
+        }
+        client.socket = builder
                 .buildAsync(URI.create("ws://localhost:" + TestServer.HTTP_PORT + pathAndQuery), client)
                 .orTimeout(15, TimeUnit.SECONDS).join();
         return client;
@@ -111,6 +127,11 @@ public final class PhoenixSocket implements WebSocket.Listener, AutoCloseable {
         return closed;
     }
 
+    /** @return the close reason the server sent, once it closed */
+    public String closeReason() {
+        return closeReason;
+    }
+
     private String describe() {
         return pending().stream().map(f -> f instanceof byte[] b ? "binary(" + b.length + ")" : f.toString()).toList()
                 .toString();
@@ -142,6 +163,7 @@ public final class PhoenixSocket implements WebSocket.Listener, AutoCloseable {
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closeReason = reason;
         closed.complete(statusCode);
         return null;
     }

@@ -45,6 +45,8 @@ class RealtimeSocketIT {
     static void ready() throws Exception {
         Await.until("/health/ready UP", Duration.ofSeconds(60),
                 () -> TestServer.get("/health/ready").statusCode() == 200);
+        // With a single tenant every Host selects it; a second one makes unknown hosts unknown.
+        TestTenants.ensure("socket-it", "");
     }
 
     @Test

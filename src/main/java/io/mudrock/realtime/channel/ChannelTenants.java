@@ -4,7 +4,7 @@ import java.util.Optional;
 
 /** Finds the current state of a tenant by id, for each join (the tenant may change or go away). */
 @FunctionalInterface
-public interface TenantLookup {
+public interface ChannelTenants {
 
     /**
      * @param tenantId the external id

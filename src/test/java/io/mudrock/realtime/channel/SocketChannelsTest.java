@@ -1,0 +1,297 @@
+package io.mudrock.realtime.channel;
+
+import io.mudrock.realtime.protocol.FrameDecoder;
+import io.mudrock.realtime.protocol.InboundMessage;
+import io.mudrock.realtime.protocol.Serializer;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The channel protocol of one socket, driven frame by frame without a server. */
+class SocketChannelsTest {
+
+    private static final long IN_AN_HOUR = System.currentTimeMillis() / 1000 + 3600;
+
+    private final ChannelRegistry registry = new ChannelRegistry();
+    private final ManualScheduler scheduler = new ManualScheduler();
+    private final AtomicReference<ChannelTenant> tenant = new AtomicReference<>(tenant(10, 1000, 3, 1000));
+    private final AtomicReference<Object> permissions = new AtomicReference<>(TopicPermissions.PUBLIC);
+    private final List<String> replayed = new java.util.ArrayList<>();
+    private Duration backoff = Duration.ZERO;
+
+    private static ChannelTenant tenant(int users, int events, int channels, int joins) {
+        return new ChannelTenant("t", false, false, users, events, channels, joins, 1000, 1, 5, Duration.ofSeconds(30));
+    }
+
+    private ChannelServices services() {
+        ChannelAuthorizer authorizer = (tenantId, subTopic, claims, deadline) -> {
+            Object answer = permissions.get();
+            if (answer instanceof ChannelAuthorizationException e) {
+                throw e;
+            }
+            return (TopicPermissions) answer;
+        };
+        TokenVerifier tokens = (tenantId, token) -> token.startsWith("valid")
+                ? new TokenVerdict.Accepted(new ClientClaims(token, "authenticated", IN_AN_HOUR, "u1", "{\"role\":\"authenticated\"}"))
+                : new TokenVerdict.Refused("The token provided is not a valid JWT", "MalformedJWT: The token provided is not a valid JWT",
+                        "The token provided is not a valid JWT");
+        BroadcastReplay replay = (tenantId, subTopic, since, limit, deadline) -> {
+            replayed.add(subTopic + "|" + since + "|" + limit);
+            return List.of(new StoredBroadcast("m1", "old", "{\"n\":1}", null),
+                    new StoredBroadcast("m2", "older-bytes", null, new byte[] {9}));
+        };
+        return new ChannelServices(registry, id -> Optional.ofNullable(tenant.get()), tokens, authorizer, replay,
+                NoPostgresChanges.INSTANCE, scheduler, scheduler, backoff, Duration.ofSeconds(5));
+    }
+
+    private final class Client {
+        final RecordingLink link = new RecordingLink(Serializer.V2);
+        final SocketChannels channels = new SocketChannels(link, "t", "valid-connect-token", services());
+
+        Client send(String frame) {
+            channels.handle((InboundMessage) FrameDecoder.decodeText(Serializer.V2, frame));
+            return this;
+        }
+
+        Client join(String ref, String topic, String config) {
+            return send("[\"" + ref + "\",\"" + ref + "\",\"" + topic + "\",\"phx_join\",{\"config\":" + config + "}]");
+        }
+
+        String last() {
+            List<String> frames = link.take();
+            return frames.isEmpty() ? null : frames.get(frames.size() - 1);
+        }
+    }
+
+    private static String error(String ref, String topic, String reason) {
+        return "[\"" + ref + "\",\"" + ref + "\",\"" + topic + "\",\"phx_reply\",{\"status\":\"error\",\"response\":{\"reason\":\""
+                + reason + "\"}}]";
+    }
+
+    private static String ok(String ref, String topic) {
+        return "[\"" + ref + "\",\"" + ref + "\",\"" + topic + "\",\"phx_reply\",{\"status\":\"ok\",\"response\":{\"postgres_changes\":[]}}]";
+    }
+
+    @Test
+    void heartbeatUnmatchedTopicAndLeaveOfAnUnjoinedTopic() {
+        Client client = new Client();
+        client.send("[null,\"1\",\"phoenix\",\"heartbeat\",{}]");
+        assertEquals("[null,\"1\",\"phoenix\",\"phx_reply\",{\"status\":\"ok\",\"response\":{}}]", client.last());
+        client.send("[\"4\",\"2\",\"realtime:none\",\"presence\",{\"type\":\"presence\",\"event\":\"untrack\"}]");
+        assertEquals("[null,\"2\",\"realtime:none\",\"phx_reply\",{\"status\":\"error\",\"response\":{\"reason\":\"unmatched topic\"}}]",
+                client.last());
+        client.send("[\"4\",\"3\",\"realtime:none\",\"phx_leave\",{}]");
+        assertEquals("[\"4\",\"3\",\"realtime:none\",\"phx_reply\",{\"status\":\"ok\",\"response\":{}}]", client.last());
+        client.join("5", "other:topic", "{}");
+        assertTrue(client.last().contains("unmatched topic"));
+    }
+
+    @Test
+    void joinThenDuplicateJoinClosesTheOldInstanceAndLeaveClosesTheNewOne() {
+        Client client = new Client();
+        client.join("1", "realtime:a", "{}");
+        assertEquals(List.of(ok("1", "realtime:a")), client.link.take());
+        client.join("2", "realtime:a", "{}");
+        assertEquals(List.of("[\"1\",\"1\",\"realtime:a\",\"phx_close\",{}]", ok("2", "realtime:a")), client.link.take());
+        assertEquals(1, registry.listeners(new TopicKey("t", false, "a")));
+        client.send("[\"1\",\"3\",\"realtime:a\",\"phx_leave\",{}]");
+        assertEquals(List.of("[\"1\",\"3\",\"realtime:a\",\"phx_reply\",{\"status\":\"ok\",\"response\":{}}]"),
+                client.link.take(), "a leave for the replaced instance leaves the current one alone");
+        client.send("[\"2\",\"4\",\"realtime:a\",\"phx_leave\",{}]");
+        assertEquals(List.of("[\"2\",\"4\",\"realtime:a\",\"phx_reply\",{\"status\":\"ok\",\"response\":{}}]",
+                "[\"2\",\"2\",\"realtime:a\",\"phx_close\",{}]"), client.link.take());
+        assertEquals(0, registry.listeners(new TopicKey("t", false, "a")));
+    }
+
+    @Test
+    void joinErrorsWaitForTheBackOffAndSomeDisconnect() {
+        backoff = Duration.ofSeconds(5);
+        tenant.set(null);
+        Client client = new Client();
+        client.join("1", "realtime:a", "{}");
+        assertNull(client.last(), "nothing before the back-off");
+        assertEquals(5000, scheduler.pending().get(0).delayMillis);
+        scheduler.runDue(5000);
+        assertEquals(error("1", "realtime:a", "TenantNotFound: Tenant with the given ID does not exist"), client.last());
+        assertEquals(1000, client.link.closeCode);
+    }
+
+    @Test
+    void everyLimitOfTheJoinSequence() {
+        tenant.set(tenant(1, 1000, 2, 1000));
+        Client first = new Client();
+        first.join("1", "realtime:a", "{}").join("2", "realtime:b", "{}");
+        first.link.take();
+        first.join("3", "realtime:c", "{}");
+        assertEquals(error("3", "realtime:c", "ChannelRateLimitReached: Too many channels"), first.last());
+
+        Client second = new Client();
+        second.join("1", "realtime:a", "{}");
+        assertEquals(error("1", "realtime:a", "ConnectionRateLimitReached: Too many connected users"), second.last());
+        first.channels.socketClosed();
+        second.join("2", "realtime:a", "{}");
+        assertEquals(ok("2", "realtime:a"), second.last(), "the first socket's user left");
+
+        tenant.set(new ChannelTenant("t", false, true, 10, 1000, 3, 1000, 1000, 1, 5, Duration.ofSeconds(30)));
+        second.join("3", "realtime:b", "{}");
+        assertEquals(error("3", "realtime:b", "PrivateOnly: This project only allows private channels"), second.last());
+
+        tenant.set(tenant(10, 1000, 100, 1));
+        Client third = new Client();
+        for (int i = 0; i < 5; i++) {
+            third.join("j" + i, "realtime:j" + i, "{}");
+        }
+        assertEquals(error("j4", "realtime:j4", "ClientJoinRateLimitReached: Too many joins per second"), third.last());
+        assertEquals(1000, third.link.closeCode, "the socket is disconnected");
+    }
+
+    @Test
+    void tokenAndTopicErrors() {
+        Client client = new Client();
+        client.send("[\"1\",\"1\",\"realtime:a\",\"phx_join\",{\"config\":{},\"access_token\":\"forged\"}]");
+        assertEquals(error("1", "realtime:a", "MalformedJWT: The token provided is not a valid JWT"), client.last());
+        client.send("[\"2\",\"2\",\"realtime:a\",\"phx_join\",{\"config\":{},\"access_token\":\"sb_publishable_x\"}]");
+        assertEquals(ok("2", "realtime:a"), client.last(), "API keys fall back to the connect token");
+        client.join("3", "realtime:", "{}");
+        assertEquals(error("3", "realtime:", "TopicNameRequired: You must provide a topic name"), client.last());
+        client.join("4", "realtime:r", "{\"broadcast\":{\"replay\":{\"since\":1}}}");
+        assertEquals(error("4", "realtime:r", "UnableToReplayMessages: Replay is not allowed for public channels"), client.last());
+    }
+
+    @Test
+    void privateJoinsFollowThePoliciesAndNeverMeetPublicOnes() {
+        Client client = new Client();
+        permissions.set(new TopicPermissions(false, false, false, false));
+        client.join("1", "realtime:p", "{\"private\":true}");
+        assertEquals(error("1", "realtime:p", "Unauthorized: You do not have permissions to read from this Channel topic: p"),
+                client.last());
+        permissions.set(new ChannelAuthorizationException(JoinError.UNABLE_TO_CONNECT.reason(), "x", null));
+        client.join("2", "realtime:p", "{\"private\":true}");
+        assertEquals(error("2", "realtime:p", JoinError.UNABLE_TO_CONNECT.reason()), client.last());
+
+        permissions.set(new TopicPermissions(true, false, false, false));
+        client.join("3", "realtime:p", "{\"private\":true,\"broadcast\":{\"ack\":true,\"self\":true}}");
+        assertEquals(ok("3", "realtime:p"), client.last());
+        Client publicClient = new Client().join("1", "realtime:p", "{\"broadcast\":{\"self\":true}}");
+        publicClient.link.take();
+        publicClient.send("[\"1\",\"2\",\"realtime:p\",\"broadcast\",{\"type\":\"broadcast\",\"event\":\"e\",\"payload\":{}}]");
+        assertEquals(1, publicClient.link.take().size(), "only the public sender itself got the public broadcast");
+        assertNull(client.last());
+        client.send("[\"3\",\"4\",\"realtime:p\",\"broadcast\",{\"type\":\"broadcast\",\"event\":\"e\",\"payload\":{}}]");
+        assertNull(client.last(), "without the write policy the broadcast is dropped silently, even with ack");
+    }
+
+    @Test
+    void broadcastSelfAckPayloadLimitAndEventLimit() {
+        Client sender = new Client().join("1", "realtime:b", "{\"broadcast\":{\"ack\":true}}");
+        Client receiver = new Client().join("1", "realtime:b", "{}");
+        sender.link.take();
+        receiver.link.take();
+        sender.send("[\"1\",\"2\",\"realtime:b\",\"broadcast\",{\"type\":\"broadcast\",\"event\":\"e\",\"payload\":{\"n\":1}}]");
+        assertEquals(List.of("[\"1\",\"2\",\"realtime:b\",\"phx_reply\",{\"status\":\"ok\",\"response\":{}}]"), sender.link.take());
+        assertEquals(List.of("[null,null,\"realtime:b\",\"broadcast\",{\"type\":\"broadcast\",\"event\":\"e\",\"payload\":{\"n\":1}}]"),
+                receiver.link.take());
+
+        String big = "x".repeat(1001);
+        sender.send("[\"1\",\"3\",\"realtime:b\",\"broadcast\",{\"type\":\"broadcast\",\"event\":\"e\",\"payload\":\"" + big + "\"}]");
+        assertEquals(List.of("[\"1\",\"3\",\"realtime:b\",\"phx_reply\",{\"status\":\"error\",\"response\":{\"error\":\"payload_size_exceeded\"}}]"),
+                sender.link.take());
+        assertEquals(List.of(), receiver.link.take());
+
+        tenant.set(tenant(10, 1, 3, 1000));
+        Client limited = new Client().join("1", "realtime:b", "{}");
+        limited.link.take();
+        registry.activity("t").events().add(100);
+        limited.send("[\"1\",\"2\",\"realtime:b\",\"broadcast\",{\"type\":\"broadcast\",\"event\":\"e\",\"payload\":{}}]");
+        assertEquals(List.of("[\"1\",null,\"realtime:b\",\"system\",{\"extension\":\"system\",\"status\":\"error\","
+                + "\"message\":\"Too many messages per second\",\"channel\":\"b\"}]", "[\"1\",\"1\",\"realtime:b\",\"phx_close\",{}]"),
+                limited.link.take());
+    }
+
+    @Test
+    void presenceStateDiffsAndTheirLimits() {
+        Client watcher = new Client().join("1", "realtime:p", "{\"presence\":{\"enabled\":true}}");
+        assertEquals("[\"1\",null,\"realtime:p\",\"presence_state\",{}]", watcher.last());
+        Client member = new Client().join("1", "realtime:p", "{\"presence\":{\"key\":\"ana\"}}");
+        member.link.take();
+
+        member.send("[\"1\",\"2\",\"realtime:p\",\"presence\",{\"type\":\"presence\",\"event\":\"track\",\"payload\":\"no\"}]");
+        assertEquals("[\"1\",\"2\",\"realtime:p\",\"phx_reply\",{\"status\":\"error\",\"response\":{\"reason\":\"Presence track payload must be a map\"}}]",
+                member.last());
+        member.send("[\"1\",\"3\",\"realtime:p\",\"presence\",{\"type\":\"presence\",\"event\":\"TRACK\",\"payload\":{\"s\":1}}]");
+        List<String> memberFrames = member.link.take();
+        assertEquals("[\"1\",\"3\",\"realtime:p\",\"phx_reply\",{\"status\":\"ok\",\"response\":{}}]", memberFrames.get(0));
+        assertEquals("[\"1\",null,\"realtime:p\",\"presence_state\",{}]", memberFrames.get(1),
+                "tracking enabled presence: the state comes first");
+        assertTrue(memberFrames.get(2).matches("\\[null,null,\"realtime:p\",\"presence_diff\",\\{\"joins\":\\{\"ana\":\\{\"metas\":"
+                + "\\[\\{\"phx_ref\":\"[^\"]+\",\"s\":1}]}},\"leaves\":\\{}}]"), memberFrames.get(2));
+        assertEquals(memberFrames.get(2), watcher.last(), "everyone gets the same diff");
+
+        member.channels.socketClosed();
+        assertTrue(watcher.last().matches(".*\"joins\":\\{},\"leaves\":\\{\"ana\":.*"), "a closed socket leaves");
+
+        Client chatty = new Client().join("1", "realtime:q", "{}");
+        chatty.link.take();
+        for (int i = 0; i < 4; i++) {
+            chatty.send("[\"1\",\"t" + i + "\",\"realtime:q\",\"presence\",{\"type\":\"presence\",\"event\":\"track\",\"payload\":{\"i\":" + i + "}}]");
+        }
+        chatty.send("[\"1\",\"u\",\"realtime:q\",\"presence\",{\"type\":\"presence\",\"event\":\"untrack\"}]");
+        chatty.link.take();
+        chatty.send("[\"1\",\"x\",\"realtime:q\",\"presence\",{\"type\":\"presence\",\"event\":\"track\",\"payload\":{}}]");
+        assertEquals(List.of("[\"1\",null,\"realtime:q\",\"system\",{\"extension\":\"system\",\"status\":\"error\","
+                + "\"message\":\"Client presence rate limit exceeded\",\"channel\":\"q\"}]", "[\"1\",\"1\",\"realtime:q\",\"phx_close\",{}]"),
+                chatty.link.take());
+
+        Client big = new Client().join("1", "realtime:r", "{}");
+        big.link.take();
+        big.send("[\"1\",\"2\",\"realtime:r\",\"presence\",{\"type\":\"presence\",\"event\":\"track\",\"payload\":{\"b\":\"" + "y".repeat(1000) + "\"}}]");
+        assertTrue(big.link.take().get(0).contains("\"message\":\"Track message size exceeded\""));
+    }
+
+    @Test
+    void tokenRefreshIgnoresTheSameTokenAndApiKeysAndClosesOnABadOne() {
+        Client client = new Client().join("1", "realtime:a", "{}");
+        client.link.take();
+        client.send("[\"1\",\"2\",\"realtime:a\",\"access_token\",{\"access_token\":\"valid-connect-token\"}]");
+        client.send("[\"1\",\"3\",\"realtime:a\",\"access_token\",{\"access_token\":\"sb_publishable_x\"}]");
+        client.send("[\"1\",\"4\",\"realtime:a\",\"access_token\",{\"access_token\":\"valid-new\"}]");
+        assertEquals(List.of(), client.link.take(), "no reply on success");
+        client.send("[\"1\",\"5\",\"realtime:a\",\"access_token\",{\"access_token\":\"forged\"}]");
+        assertEquals(List.of("[\"1\",null,\"realtime:a\",\"system\",{\"extension\":\"system\",\"status\":\"error\","
+                + "\"message\":\"The token provided is not a valid JWT\",\"channel\":\"a\"}]", "[\"1\",\"1\",\"realtime:a\",\"phx_close\",{}]"),
+                client.link.take());
+        assertEquals(0, registry.listeners(new TopicKey("t", false, "a")));
+    }
+
+    @Test
+    void serverRequestedDisconnectTellsEveryJoinedChannel() {
+        Client client = new Client().join("1", "realtime:a", "{}").join("2", "realtime:b", "{}");
+        client.link.take();
+        client.channels.serverRequestedDisconnect();
+        assertEquals(List.of(
+                "[\"1\",null,\"realtime:a\",\"system\",{\"extension\":\"system\",\"status\":\"ok\",\"message\":\"Server requested disconnect\",\"channel\":\"a\"}]",
+                "[\"2\",null,\"realtime:b\",\"system\",{\"extension\":\"system\",\"status\":\"ok\",\"message\":\"Server requested disconnect\",\"channel\":\"b\"}]"),
+                client.link.take().stream().sorted().toList());
+    }
+
+    @Test
+    void privateReplayPushesStoredBroadcastsAfterTheJoinReply() {
+        Client client = new Client();
+        client.join("1", "realtime:r", "{\"private\":true,\"broadcast\":{\"replay\":{\"since\":\"yesterday\"}}}");
+        assertEquals(error("1", "realtime:r", "UnableToReplayMessages: Replay params are not valid"), client.last());
+        client.join("2", "realtime:r", "{\"private\":true,\"broadcast\":{\"replay\":{\"since\":1000,\"limit\":500}}}");
+        List<String> frames = client.link.take();
+        assertEquals(List.of("r|1000|25"), replayed, "the limit is clamped to 25");
+        assertEquals(ok("2", "realtime:r"), frames.get(0));
+        assertEquals(List.of("binary:" + (5 + "realtime:r".length() + 3 + "{\"id\":\"m1\",\"replayed\":true}".length() + 7),
+                "binary:" + (5 + "realtime:r".length() + 11 + "{\"id\":\"m2\",\"replayed\":true}".length() + 1)),
+                frames.subList(1, 3), "kind-4 frames carrying meta {id, replayed}, oldest first");
+    }
+}
