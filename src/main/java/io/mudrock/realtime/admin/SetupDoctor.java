@@ -4,6 +4,8 @@ import io.mudrock.realtime.auth.JwtVerifier;
 import io.mudrock.realtime.auth.TokenSigner;
 import io.mudrock.realtime.auth.TokenVerification;
 import io.mudrock.realtime.auth.VerifiedClaims;
+import io.mudrock.realtime.stream.ReplicationStreams;
+import io.mudrock.realtime.stream.StreamStatus;
 import io.mudrock.realtime.tenant.PostgresCdcSettings;
 import io.mudrock.realtime.tenant.StoredTenant;
 import io.mudrock.realtime.tenant.Tenant;
@@ -29,6 +31,8 @@ public class SetupDoctor {
 
     @Inject
     TenantDatabases databases;
+    @Inject
+    ReplicationStreams streams;
 
     /** Examines a tenant that exists. */
     public List<DoctorFinding> examine(StoredTenant stored) {
@@ -48,12 +52,32 @@ public class SetupDoctor {
             findings.add(DoctorFinding.ok("database connection", "connected to " + cdc.dbUser() + "@" + cdc.dbHost()
                     + ":" + cdc.dbPort() + "/" + cdc.dbName()));
             findings.addAll(DatabaseDoctor.examine(db, cdc.publication()));
+            findings.add(streamCheck(tenant));
         } catch (SQLException e) {
             findings.add(DoctorFinding.fail("database connection", "cannot reach " + cdc.dbHost() + ":" + cdc.dbPort()
                     + "/" + cdc.dbName() + ": " + e.getMessage(),
                     "check db_host/db_port/db_user/db_password (and ssl_enforced=" + cdc.sslEnforced() + ") of the tenant"));
         }
         return findings;
+    }
+
+    /** The live replication stream of the tenant, if bindings keep one open. */
+    private DoctorFinding streamCheck(Tenant tenant) {
+        Optional<StreamStatus> status = streams.status(tenant.externalId());
+        if (status.isEmpty() || status.get().state() == StreamStatus.State.IDLE) {
+            return DoctorFinding.ok("replication stream", "not running: no channel has postgres_changes bindings"
+                    + " (it starts with the first one)");
+        }
+        StreamStatus s = status.get();
+        return switch (s.state()) {
+            case STREAMING -> DoctorFinding.ok("replication stream", "connected since " + s.since() + " with slot "
+                    + s.slot() + " for " + s.subscriptions() + " channels; confirmed " + StreamStatus.lsn(s.confirmedLsn())
+                    + ", " + s.pendingBytes() + " bytes received and not yet confirmed");
+            case STARTING -> DoctorFinding.warn("replication stream", "starting since " + s.since(),
+                    "wait a moment; if it stays here, check max_replication_slots and max_wal_senders above");
+            default -> DoctorFinding.fail("replication stream", "disconnected since " + s.since() + ": " + s.problem(),
+                    "the server reconnects by itself; fix what the reason names (database down, slots or WAL senders exhausted)");
+        };
     }
 
     private static DoctorFinding secretCheck(StoredTenant stored) {

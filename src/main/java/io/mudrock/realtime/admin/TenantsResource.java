@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mudrock.realtime.database.MigrationRunner;
+import io.mudrock.realtime.stream.ReplicationStreams;
+import io.mudrock.realtime.stream.StreamStatus;
 import io.mudrock.realtime.tenant.InvalidTenantException;
 import io.mudrock.realtime.tenant.StoredTenant;
 import io.mudrock.realtime.tenant.Tenant;
@@ -57,6 +59,8 @@ public class TenantsResource {
     TenantDatabases databases;
     @Inject
     SetupDoctor doctor;
+    @Inject
+    ReplicationStreams streams;
 
     /** {@code GET /api/tenants}. */
     @GET
@@ -150,6 +154,7 @@ public class TenantsResource {
             ObjectNode data = TenantJson.MAPPER.createObjectNode()
                     .put("healthy", dbConnected)
                     .put("db_connected", dbConnected)
+                    .put("replication_connected", streams.status(id).map(StreamStatus::connected).orElse(false))
                     .put("region", tenant.postgresCdc() == null ? null : tenant.postgresCdc().region())
                     .put("node", System.getenv().getOrDefault("HOSTNAME", "mudrock-realtime"));
             return ok(data(data));

@@ -6,6 +6,7 @@ import io.mudrock.realtime.protocol.FanOutFrames;
 import io.mudrock.realtime.protocol.FrameEncoder;
 import io.mudrock.realtime.protocol.OutboundFrame;
 import io.mudrock.realtime.protocol.Serializer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 
@@ -33,6 +34,8 @@ public final class ChannelMember implements PostgresChangesTarget {
     private volatile PostgresChangesSubscription subscription;
     private volatile List<PostgresBinding> bindings = List.of();
     private volatile ScheduledFuture<?> expiryCheck;
+    private boolean replied; // guarded by this
+    private final List<OutboundFrame> heldStatuses = new ArrayList<>(); // guarded by this
 
     ChannelMember(ClientLink link, TopicKey key, String joinRef, JoinRequest request, ChannelTenant tenant,
             TenantActivity activity, ClientClaims claims) {
@@ -94,7 +97,7 @@ public final class ChannelMember implements PostgresChangesTarget {
 
     @Override
     public boolean deliver(FanOutFrames frames) {
-        if (!open || !joined || !activity.events().tryAdd(tenant.maxEventsPerSecond())) {
+        if (!open || !joined) {
             return false;
         }
         frames.frameFor(link.serializer()).ifPresent(link::send);
@@ -102,10 +105,27 @@ public final class ChannelMember implements PostgresChangesTarget {
     }
 
     @Override
+    public boolean congested() {
+        return link.congested();
+    }
+
+    @Override
     public void postgresChangesStatus(boolean ok, String message) {
-        if (open) {
-            link.send(system("postgres_changes", ok, message));
+        OutboundFrame frame = system("postgres_changes", ok, message);
+        synchronized (this) {
+            if (!replied) {
+                heldStatuses.add(frame); // the client must read the join reply first
+                return;
+            }
+            send(frame);
         }
+    }
+
+    /** The join reply is queued: {@code system} messages held until now follow it, in order. */
+    synchronized void replied() {
+        replied = true;
+        heldStatuses.forEach(this::send);
+        heldStatuses.clear();
     }
 
     @Override

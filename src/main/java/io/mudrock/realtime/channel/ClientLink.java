@@ -23,6 +23,16 @@ public interface ClientLink {
     void send(OutboundFrame frame);
 
     /**
+     * Whether the send queue is more than half full, so a producer that can wait (the change
+     * stream) should let it drain before queuing more.
+     *
+     * @return true while the client reads more slowly than frames are queued
+     */
+    default boolean congested() {
+        return false;
+    }
+
+    /**
      * Closes the socket after the frames already queued, without waiting for it.
      *
      * @param code the WebSocket close code, e.g. 1000 or 1012

@@ -23,19 +23,18 @@ public interface PostgresChangesTarget {
 
     /**
      * Delivers one change to this channel: {@code [null,null,topic,"postgres_changes",{"ids":ids,"data":dataJson}]}.
-     * Counts against the tenant's {@code max_events_per_second}; over it, the change is skipped
-     * silently, as upstream skips database changes.
+     * Never skipped for the tenant's {@code max_events_per_second}: the change stream paces
+     * database changes against that budget itself (and says so), instead of dropping them.
      *
      * @param ids the ids of this channel's bindings that matched
      * @param dataJson the {@code data} object, serialized once per change by the caller
-     * @return true if queued, false if skipped (closed channel or rate limit)
+     * @return true if queued, false if skipped (the channel is closed or not joined yet)
      */
     boolean deliver(long[] ids, String dataJson);
 
     /**
      * Delivers frames already encoded for this channel's topic (for example shared by every
-     * channel of one topic whose matching ids are the same), with the same counting as
-     * {@link #deliver(long[], String)}.
+     * channel of one topic whose matching ids are the same), like {@link #deliver(long[], String)}.
      *
      * @param frames frames from {@code FrameEncoder.postgresChanges(topic(), ids, dataJson)}
      * @return true if queued, false if skipped
@@ -43,8 +42,19 @@ public interface PostgresChangesTarget {
     boolean deliver(FanOutFrames frames);
 
     /**
+     * Whether the channel's socket has a deep send queue: the stream lets it drain (within bounds)
+     * before queuing more, so a burst never overflows a client that keeps reading.
+     *
+     * @return true while more than half of the socket's send queue is used
+     */
+    default boolean congested() {
+        return false;
+    }
+
+    /**
      * Pushes a {@code system} message with extension {@code postgres_changes}, e.g. status
      * {@code ok} and {@code Subscribed to PostgreSQL}, or an error that leaves the channel open.
+     * Messages pushed before the join reply is queued are held and follow it.
      *
      * @param ok true for status {@code ok}, false for {@code error}
      * @param message the message

@@ -29,6 +29,7 @@ public final class ConfigLoader {
             "ENABLE_TAILSCALE", "RLIMIT_NOFILE", "POSTGRES_PORT");
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
+    private static final Pattern SLOT_SUFFIX = Pattern.compile("[a-z0-9_]{1,20}");
     private static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
 
     private final Function<String, Optional<String>> source;
@@ -77,7 +78,8 @@ public final class ConfigLoader {
         }
         return new RealtimeConfig(port, database, embedded, encryptionKey, gcmKey, apiSecret, tenantSecret,
                 publication(), bool("SECURE_CHANNELS", true), seed, tenantName, bool("MIGRATE_WELLS", true),
-                millis("CONNECT_ERROR_BACKOFF_MS", 2000), millis("CHANNEL_ERROR_BACKOFF_MS", 5000));
+                millis("CONNECT_ERROR_BACKOFF_MS", 2000), millis("CHANNEL_ERROR_BACKOFF_MS", 5000),
+                new RealtimeConfig.ReplicationSettings(bool("REPLICATION_SLOT_PERMANENT", false), slotNameSuffix()));
     }
 
     private String text(String name, String fallback) {
@@ -141,6 +143,17 @@ public final class ConfigLoader {
             int length = key.getBytes(StandardCharsets.UTF_8).length;
             if (length != bytes) {
                 throw invalid(name, null, "must be exactly " + bytes + " bytes (it has " + length + ")");
+            }
+        });
+        return raw;
+    }
+
+    /** A suffix that keeps a slot name valid: lower-case letters, digits and '_' (at most 20). */
+    private Optional<String> slotNameSuffix() {
+        Optional<String> raw = source.apply("SLOT_NAME_SUFFIX");
+        raw.ifPresent(suffix -> {
+            if (!SLOT_SUFFIX.matcher(suffix).matches()) {
+                throw invalid("SLOT_NAME_SUFFIX", suffix, "must be lower-case letters, digits or '_', at most 20 characters (it becomes part of a replication slot name)");
             }
         });
         return raw;

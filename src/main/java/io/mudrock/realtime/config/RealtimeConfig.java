@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param migrateWells         {@code MIGRATE_WELLS}: apply the {@code wells} changeset context
  * @param connectErrorBackoff  {@code CONNECT_ERROR_BACKOFF_MS}: delay before a refused handshake answers
  * @param channelErrorBackoff  {@code CHANNEL_ERROR_BACKOFF_MS}: delay before a join error reply
+ * @param replication          how tenants' change streams use replication slots
  */
 public record RealtimeConfig(
         int port,
@@ -36,7 +37,8 @@ public record RealtimeConfig(
         String selfHostTenantName,
         boolean migrateWells,
         Duration connectErrorBackoff,
-        Duration channelErrorBackoff) {
+        Duration channelErrorBackoff,
+        ReplicationSettings replication) {
 
     /** True when no {@code DB_HOST} is configured and the server runs its own PostgreSQL. */
     public boolean usesEmbeddedDatabase() {
@@ -76,5 +78,22 @@ public record RealtimeConfig(
      * @param binDir     {@code EMBEDDED_PG_WORKING_DIR}: where the PostgreSQL binaries are unpacked
      */
     public record EmbeddedSettings(int port, Path dataDir, Path binDir) {
+    }
+
+    /**
+     * How the change streams use replication slots.
+     *
+     * @param permanentSlot  {@code REPLICATION_SLOT_PERMANENT}: stream through a permanent slot named
+     *                       after the tenant's {@code slot_name}, which survives a dropped replication
+     *                       connection (or a database restart) so changes committed while the stream
+     *                       reconnects are still delivered; false = a temporary slot per connection
+     *                       that PostgreSQL drops by itself
+     * @param slotNameSuffix {@code SLOT_NAME_SUFFIX} (upstream's): appended as {@code _<suffix>} to the
+     *                       permanent slot's name, so several servers on one database use their own
+     */
+    public record ReplicationSettings(boolean permanentSlot, Optional<String> slotNameSuffix) {
+
+        /** Temporary slots, upstream's behaviour. */
+        public static final ReplicationSettings DEFAULT = new ReplicationSettings(false, Optional.empty());
     }
 }

@@ -182,6 +182,11 @@ public final class Connection implements ClientLink {
     }
 
     @Override
+    public synchronized boolean congested() {
+        return queue.size() > limits.maxFrames() / 2 || queuedBytes > limits.maxBytes() / 2;
+    }
+
+    @Override
     public void close(int code, String reason) {
         synchronized (this) {
             if (closing) {

@@ -90,6 +90,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void replicationSlotsAreTemporaryUnlessAPermanentOneIsAskedFor() {
+        assertEquals(RealtimeConfig.ReplicationSettings.DEFAULT, load(Map.of()).replication());
+        RealtimeConfig.ReplicationSettings permanent = load(Map.of("REPLICATION_SLOT_PERMANENT", "true",
+                "SLOT_NAME_SUFFIX", "node_1")).replication();
+        assertTrue(permanent.permanentSlot());
+        assertEquals(Optional.of("node_1"), permanent.slotNameSuffix());
+        assertEquals("Invalid configuration: SLOT_NAME_SUFFIX must be lower-case letters, digits or '_', at most 20 "
+                + "characters (it becomes part of a replication slot name) (got 'Node-1')",
+                failure(Map.of("SLOT_NAME_SUFFIX", "Node-1")));
+        assertTrue(failure(Map.of("REPLICATION_SLOT_PERMANENT", "maybe"))
+                .startsWith("Invalid configuration: REPLICATION_SLOT_PERMANENT must be true or false"));
+    }
+
+    @Test
     void anExternalDatabaseNeedsRealSecrets() {
         assertTrue(failure(Map.of("DB_HOST", "db")).startsWith("Invalid configuration: API_JWT_SECRET is required"));
         assertTrue(failure(Map.of("DB_HOST", "db", "API_JWT_SECRET", "x", "SEED_SELF_HOST", "true"))

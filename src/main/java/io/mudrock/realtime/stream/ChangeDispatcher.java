@@ -1,0 +1,299 @@
+package io.mudrock.realtime.stream;
+
+import io.mudrock.realtime.changes.ChangePayloadSerializer;
+import io.mudrock.realtime.changes.ChangeType;
+import io.mudrock.realtime.changes.ColumnMask;
+import io.mudrock.realtime.changes.FilterValidationException;
+import io.mudrock.realtime.changes.PreparedChange;
+import io.mudrock.realtime.changes.RowChange;
+import io.mudrock.realtime.changes.RowFilter;
+import io.mudrock.realtime.changes.TableInfo;
+import io.mudrock.realtime.changes.ValueCanonicalizer;
+import io.mudrock.realtime.channel.PostgresChangesTarget;
+import io.mudrock.realtime.protocol.FanOutFrames;
+import io.mudrock.realtime.protocol.FrameEncoder;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Steps 3 to 6 of "one change, end to end", on the stream thread: routes each change to the
+ * bindings on its table (index lookup, event and filter), batches a transaction's changes (at
+ * most {@link #BATCH_SIZE} at a time, so a huge transaction never sits in memory), authorizes a
+ * batch with one RLS round trip per claims group, serializes each change once per distinct column
+ * mask and queues one frame per channel (shared by channels with the same topic and ids),
+ * through the {@link DeliveryGate}.
+ *
+ * <p>Changes reach every channel in commit order and, within a transaction, in statement order:
+ * batches are delivered in order, changes within a batch too, and a channel's queue keeps order.
+ */
+final class ChangeDispatcher {
+
+    private static final Logger LOG = Logger.getLogger(ChangeDispatcher.class.getName());
+
+    /** Changes authorized and delivered together; also the most keys one RLS query carries per table. */
+    static final int BATCH_SIZE = 1000;
+
+    /** What the dispatcher needs from its tenant's stream. */
+    interface Context {
+        BindingIndex index();
+
+        AccessCatalog access();
+
+        ValueCanonicalizer canonicalizer();
+
+        String tenantId();
+    }
+
+    private record Routed(RowChange change, List<LiveBinding> bindings) {
+    }
+
+    private record MaskKey(TableInfo table, TableAccess access, List<String> select) {
+    }
+
+    private record FrameKey(String topic, long[] ids, String data) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof FrameKey k && topic.equals(k.topic) && data == k.data && Arrays.equals(ids, k.ids);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * (31 * topic.hashCode() + Arrays.hashCode(ids)) + System.identityHashCode(data);
+        }
+    }
+
+    private final Context context;
+    private final RlsChecker rls;
+    private final DeliveryGate gate;
+    private ChangePayloadSerializer serializer = new ChangePayloadSerializer();
+    private int maxRecordBytes = ChangePayloadSerializer.DEFAULT_MAX_RECORD_BYTES;
+    private final List<Routed> batch = new ArrayList<>();
+    private final List<LiveBinding> candidates = new ArrayList<>();
+    private final Map<MaskKey, ColumnMask> masks = new HashMap<>();
+
+    ChangeDispatcher(Context context, RlsChecker rls, DeliveryGate gate) {
+        this.context = context;
+        this.rls = rls;
+        this.gate = gate;
+    }
+
+    /** The tenant's {@code poll_max_record_bytes}: larger changes are cut down and flagged 413. */
+    void maxRecordBytes(int maxRecordBytes) {
+        if (maxRecordBytes > 0 && maxRecordBytes != this.maxRecordBytes) {
+            this.maxRecordBytes = maxRecordBytes;
+            serializer = new ChangePayloadSerializer(maxRecordBytes);
+        }
+    }
+
+    /** A table was re-described: masks built for its old shape are dropped. */
+    void relationChanged() {
+        masks.clear();
+    }
+
+    /**
+     * Routes one change; delivers the batch when it is full.
+     *
+     * @throws SQLException if the database cannot be reached for a catalog or RLS read
+     */
+    void add(RowChange change) throws SQLException {
+        TableInfo table = change.table();
+        candidates.clear();
+        context.index().collect(table.schema(), table.name(), candidates);
+        if (candidates.isEmpty()) {
+            return;
+        }
+        List<LiveBinding> matched = null;
+        for (LiveBinding binding : candidates) {
+            if (!binding.owner().live() || !binding.spec().accepts(change.type()) || !passesFilter(binding, change)) {
+                continue;
+            }
+            if (matched == null) {
+                matched = new ArrayList<>(candidates.size());
+            }
+            matched.add(binding);
+        }
+        if (matched != null) {
+            batch.add(new Routed(change, matched));
+            if (batch.size() >= BATCH_SIZE) {
+                flush();
+            }
+        }
+    }
+
+    /**
+     * Authorizes and delivers the routed changes so far (end of a transaction, or a full batch).
+     *
+     * @throws SQLException if the database cannot be reached for RLS checks
+     */
+    void flush() throws SQLException {
+        if (batch.isEmpty()) {
+            return;
+        }
+        // Claims are read once per batch, so a token refresh mid-batch cannot split one check.
+        Map<ChannelSubscription, ClaimsGroup> groups = new IdentityHashMap<>();
+        Map<ClaimsGroup, RlsChecker.Request> requests = new LinkedHashMap<>();
+        for (int position = 0; position < batch.size(); position++) {
+            Routed routed = batch.get(position);
+            RowChange change = routed.change();
+            for (LiveBinding binding : routed.bindings()) {
+                ClaimsGroup group = groups.computeIfAbsent(binding.owner(), ChannelSubscription::group);
+                TableAccess access = access(change.table(), group.role());
+                if (access != null && needsCheck(change, access)) {
+                    requests.computeIfAbsent(group, g -> new RlsChecker.Request()).add(position, change);
+                }
+            }
+        }
+        Map<ClaimsGroup, BitSet> visible = new HashMap<>();
+        for (Map.Entry<ClaimsGroup, RlsChecker.Request> entry : requests.entrySet()) {
+            visible.put(entry.getKey(), check(entry.getKey(), entry.getValue(), groups));
+        }
+        for (int position = 0; position < batch.size(); position++) {
+            deliver(batch.get(position), position, groups, visible);
+        }
+        batch.clear();
+    }
+
+    private BitSet check(ClaimsGroup group, RlsChecker.Request request, Map<ChannelSubscription, ClaimsGroup> groups)
+            throws SQLException {
+        try {
+            return rls.check(group, request);
+        } catch (RlsChecker.Refused refused) {
+            // Not delivering is the only safe answer when the database cannot say; say so.
+            TableInfo table = refused.table();
+            int withheld = request.size();
+            String schema = table == null ? "?" : table.schema();
+            String name = table == null ? "?" : table.name();
+            LOG.warning(() -> "RLS check of tenant " + context.tenantId() + " on " + schema + "." + name + " as " + group
+                    + " failed, " + withheld + " changes withheld: " + refused.getMessage());
+            groups.forEach((subscription, g) -> {
+                if (g.equals(group)) {
+                    subscription.target().postgresChangesStatus(false,
+                            StreamNotices.rlsCheckFailed(schema, name, group.role(), refused.getMessage(), withheld));
+                }
+            });
+            return new BitSet();
+        }
+    }
+
+    private void deliver(Routed routed, int position, Map<ChannelSubscription, ClaimsGroup> groups,
+                         Map<ClaimsGroup, BitSet> visible) throws SQLException {
+        RowChange change = routed.change();
+        TableInfo table = change.table();
+        PreparedChange prepared = null;
+        Map<ColumnMask, String> dataByMask = new HashMap<>(4);
+        // Per channel, the data variants in first-seen order, each with its binding ids.
+        Map<ChannelSubscription, Map<String, List<Long>>> perChannel = new LinkedHashMap<>();
+        for (LiveBinding binding : routed.bindings()) {
+            ChannelSubscription subscription = binding.owner();
+            if (!subscription.live()) {
+                continue;
+            }
+            ClaimsGroup group = groups.get(subscription);
+            TableAccess access = access(table, group.role());
+            if (access == null) {
+                continue;
+            }
+            if (needsCheck(change, access)) {
+                BitSet seen = visible.get(group);
+                if (seen == null || !seen.get(position)) {
+                    continue;
+                }
+            }
+            ColumnMask mask = masks.computeIfAbsent(new MaskKey(table, access, binding.spec().select()),
+                    key -> ColumnMask.of(table, access::canSelect, key.select()));
+            if (prepared == null) {
+                prepared = serializer.prepare(change);
+            }
+            PreparedChange once = prepared;
+            String data = dataByMask.computeIfAbsent(mask, m -> serializer.serialize(once, m, access.rlsEnabled()));
+            List<Long> ids = perChannel.computeIfAbsent(subscription, s -> new LinkedHashMap<>(2))
+                    .computeIfAbsent(data, d -> new ArrayList<>(2));
+            if (!ids.contains(binding.id())) { // a binding being replaced after a token refresh
+                ids.add(binding.id());
+            }
+        }
+        if (perChannel.isEmpty()) {
+            return;
+        }
+        gate.pace(perChannel.size());
+        Map<FrameKey, FanOutFrames> frames = new HashMap<>();
+        for (Map.Entry<ChannelSubscription, Map<String, List<Long>>> channel : perChannel.entrySet()) {
+            PostgresChangesTarget target = channel.getKey().target();
+            for (Map.Entry<String, List<Long>> variant : channel.getValue().entrySet()) {
+                long[] ids = variant.getValue().stream().mapToLong(Long::longValue).toArray();
+                FanOutFrames shared = frames.computeIfAbsent(new FrameKey(target.topic(), ids, variant.getKey()),
+                        key -> FrameEncoder.postgresChanges(key.topic(), key.ids(), key.data()));
+                gate.awaitRoom(target);
+                try {
+                    target.deliver(shared);
+                } catch (RuntimeException e) {
+                    // One broken channel must not stop the tenant's stream.
+                    LOG.log(Level.WARNING, "Delivery to " + target.topic() + " of tenant " + context.tenantId() + " failed", e);
+                }
+            }
+        }
+    }
+
+    /** INSERT and UPDATE of an RLS table with a primary key the role can see are checked; DELETE never (§5.4). */
+    private static boolean needsCheck(RowChange change, TableAccess access) {
+        return change.type() != ChangeType.DELETE && access.rowSecurity() && change.table().hasPrimaryKey()
+                && primaryKeyVisible(change.table(), access);
+    }
+
+    /** Without SELECT on the key the payload is upstream's 401 error, which needs no check. */
+    private static boolean primaryKeyVisible(TableInfo table, TableAccess access) {
+        for (int i = 0; i < table.size(); i++) {
+            if (table.column(i).primaryKey() && !access.canSelect(table.column(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private TableAccess access(TableInfo table, String role) throws SQLException {
+        try {
+            return context.access().access(table.oid(), role);
+        } catch (AccessCatalog.UnknownRole e) {
+            LOG.fine(() -> "Role " + role + " no longer exists in the database of tenant " + context.tenantId());
+            return null;
+        }
+    }
+
+    private boolean passesFilter(LiveBinding binding, RowChange change) throws SQLException {
+        if (binding.spec().conditions().isEmpty()) {
+            return true;
+        }
+        Optional<RowFilter> filter = binding.filterFor(change.table());
+        if (filter == null) {
+            filter = compileLater(binding, change.table());
+        }
+        return filter.isPresent() && filter.get().test(change);
+    }
+
+    /** A wildcard binding's filter meets a table for the first time (or a table was re-created). */
+    private Optional<RowFilter> compileLater(LiveBinding binding, TableInfo table) throws SQLException {
+        Optional<RowFilter> filter = Optional.empty();
+        try {
+            TableAccess access = context.access().access(table.oid(), binding.owner().group().role());
+            filter = Optional.of(RowFilter.compile(binding.spec().conditions(), table, access::canSelect,
+                    context.canonicalizer()));
+        } catch (FilterValidationException e) {
+            binding.owner().target().postgresChangesStatus(false, binding.spec().failed(e.postgrexMessage())
+                    + " (table " + Sql.table(table.schema(), table.name()) + ")");
+        } catch (AccessCatalog.UnknownRole e) {
+            LOG.fine(() -> "Role of " + binding + " no longer exists");
+        }
+        binding.compiledLater(table, filter);
+        return filter;
+    }
+}

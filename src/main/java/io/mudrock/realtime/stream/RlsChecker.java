@@ -1,0 +1,204 @@
+package io.mudrock.realtime.stream;
+
+import io.mudrock.realtime.changes.ColumnInfo;
+import io.mudrock.realtime.changes.PgType;
+import io.mudrock.realtime.changes.RowChange;
+import io.mudrock.realtime.changes.TableInfo;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Row level security for INSERT and UPDATE changes (§7.3): which rows can a group's role, with
+ * its JWT claims set, SELECT by primary key. Policies run in the database, so {@code auth.uid()}
+ * and {@code auth.jwt()} work as on Supabase.
+ *
+ * <p>One round trip per group and batch: a single multi-statement execution that sets the role
+ * and claims as transaction-local settings, reads {@code current_user} back (a check that the role
+ * really applies, failing closed), and asks each table once for the batch's keys with
+ * {@code unnest(...) with ordinality}. The statements share one implicit transaction (one Sync),
+ * so the settings never outlive it, and they run on the stream's pool with a statement timeout.
+ */
+final class RlsChecker {
+
+    private final StreamDatabase database;
+    private final Duration timeout;
+    private final LongAdder roundTrips = new LongAdder();
+
+    RlsChecker(StreamDatabase database, Duration timeout) {
+        this.database = database;
+        this.timeout = timeout;
+    }
+
+    /** The rows one group asks about: changes per table, each with its position in the batch. */
+    static final class Request {
+        private final Map<TableInfo, List<Integer>> positions = new LinkedHashMap<>();
+        private final Map<TableInfo, List<RowChange>> changes = new LinkedHashMap<>();
+        private int lastPosition = -1;
+        private int size;
+
+        /** Asks about a change; positions come in ascending order, each at most once. */
+        void add(int position, RowChange change) {
+            if (position == lastPosition) {
+                return; // several bindings of the group matched the same change
+            }
+            lastPosition = position;
+            size++;
+            positions.computeIfAbsent(change.table(), t -> new ArrayList<>()).add(position);
+            changes.computeIfAbsent(change.table(), t -> new ArrayList<>()).add(change);
+        }
+
+        /** How many changes are asked about. */
+        int size() {
+            return size;
+        }
+
+        Iterable<TableInfo> tables() {
+            return changes.keySet();
+        }
+    }
+
+    /** A check the database refused (a policy raised an error, the statement timed out). */
+    static final class Refused extends Exception {
+        private final TableInfo table;
+
+        Refused(TableInfo table, SQLException cause) {
+            super(cause.getMessage(), cause);
+            this.table = table;
+        }
+
+        /** The table whose query failed, or null if the settings themselves failed. */
+        TableInfo table() {
+            return table;
+        }
+    }
+
+    /** @return how many checks (round trips) ran, for the status report and tests */
+    long roundTrips() {
+        return roundTrips.sum();
+    }
+
+    /**
+     * Runs one group's check.
+     *
+     * @return the batch positions the group may see
+     * @throws Refused      when the database refused the check (the rows are withheld)
+     * @throws SQLException when the database cannot be reached (the stream treats it as lost)
+     */
+    BitSet check(ClaimsGroup group, Request request) throws SQLException, Refused {
+        StringBuilder sql = new StringBuilder("select set_config('role', ?, true), set_config('request.jwt.claims', ?, true), "
+                + "set_config('request.jwt.claim.sub', ?, true), set_config('request.jwt.claim.role', ?, true), "
+                + "set_config('statement_timeout', ?, true); select current_user::text");
+        List<TableInfo> tables = new ArrayList<>();
+        for (TableInfo table : request.tables()) {
+            tables.add(table);
+            sql.append("; ").append(query(table));
+        }
+        BitSet visible = new BitSet();
+        roundTrips.increment();
+        try (Connection connection = database.connection(); PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+            if (!connection.getAutoCommit()) {
+                connection.setAutoCommit(true);
+            }
+            int p = 1;
+            statement.setString(p++, group.role());
+            statement.setString(p++, group.claimsJson());
+            statement.setString(p++, group.subject() == null ? "" : group.subject());
+            statement.setString(p++, group.role());
+            statement.setString(p++, Long.toString(timeout.toMillis()));
+            List<Array> arrays = new ArrayList<>();
+            for (TableInfo table : tables) {
+                for (int column : keyColumns(table)) {
+                    List<RowChange> rows = request.changes.get(table);
+                    Object[] keys = new Object[rows.size()];
+                    for (int r = 0; r < keys.length; r++) {
+                        keys[r] = rows.get(r).recordValue(column);
+                    }
+                    Array array = connection.createArrayOf("text", keys);
+                    arrays.add(array);
+                    statement.setArray(p++, array);
+                }
+            }
+            statement.setQueryTimeout((int) timeout.toSeconds() + 5);
+            TableInfo current = null;
+            try {
+                statement.execute();
+                statement.getMoreResults(); // past the set_config row, to current_user
+                try (ResultSet rs = statement.getResultSet()) {
+                    rs.next();
+                    if (!group.role().equals(rs.getString(1))) {
+                        // Never evaluate policies as anyone else: fail closed, loudly.
+                        throw new IllegalStateException("RLS check ran as " + rs.getString(1) + " instead of " + group.role());
+                    }
+                }
+                for (TableInfo table : tables) {
+                    current = table;
+                    statement.getMoreResults();
+                    List<Integer> positions = request.positions.get(table);
+                    try (ResultSet rs = statement.getResultSet()) {
+                        while (rs.next()) {
+                            visible.set(positions.get(rs.getInt(1) - 1));
+                        }
+                    }
+                }
+            } catch (SQLException e) {
+                if (isConnectionProblem(e)) {
+                    throw e;
+                }
+                throw new Refused(current, e);
+            } finally {
+                for (Array array : arrays) {
+                    array.free();
+                }
+            }
+        }
+        return visible;
+    }
+
+    /** Connection-level failures lose the stream; anything else is this check's problem only. */
+    static boolean isConnectionProblem(SQLException e) {
+        String state = e.getSQLState();
+        return state == null || state.startsWith("08") || state.startsWith("57P");
+    }
+
+    /** {@code select i from unnest($k1::text[], ...) with ordinality u(k1, ..., i) where exists (row by key)}. */
+    private static String query(TableInfo table) {
+        List<Integer> keys = keyColumns(table);
+        StringBuilder args = new StringBuilder();
+        StringBuilder names = new StringBuilder();
+        StringBuilder match = new StringBuilder();
+        for (int k = 0; k < keys.size(); k++) {
+            ColumnInfo column = table.column(keys.get(k));
+            args.append(k == 0 ? "" : ", ").append("?::text[]");
+            names.append("k").append(k).append(", ");
+            match.append(k == 0 ? "" : " and ").append("r.").append(Sql.quoted(column.name())).append(" = u.k").append(k)
+                    .append("::").append(typeName(column.type()));
+        }
+        return "select u.i from unnest(" + args + ") with ordinality as u(" + names + "i) where exists (select 1 from "
+                + Sql.quoted(table.schema()) + "." + Sql.quoted(table.name()) + " r where " + match + ")";
+    }
+
+    private static String typeName(PgType type) {
+        return type.namespace().isEmpty() ? Sql.quoted(type.name())
+                : Sql.quoted(type.namespace()) + "." + Sql.quoted(type.name());
+    }
+
+    private static List<Integer> keyColumns(TableInfo table) {
+        List<Integer> keys = new ArrayList<>();
+        for (int i = 0; i < table.size(); i++) {
+            if (table.column(i).primaryKey()) {
+                keys.add(i);
+            }
+        }
+        return keys;
+    }
+}

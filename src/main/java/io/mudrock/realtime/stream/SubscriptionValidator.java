@@ -1,0 +1,193 @@
+package io.mudrock.realtime.stream;
+
+import io.mudrock.realtime.changes.FilterValidationException;
+import io.mudrock.realtime.changes.JdbcCatalog;
+import io.mudrock.realtime.changes.PgTypeRegistry;
+import io.mudrock.realtime.changes.RowFilter;
+import io.mudrock.realtime.changes.TableInfo;
+import io.mudrock.realtime.changes.WalMessage;
+import io.mudrock.realtime.channel.PostgresBinding;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Checks a channel's bindings against the tenant database before they go live, as upstream's
+ * subscription insert and its {@code subscription_check_filters} trigger do: the parameters, the
+ * role, the table and its publication membership, and every filter against the column types and
+ * the role's column privileges. Runs on a worker thread, never the stream's.
+ */
+final class SubscriptionValidator {
+
+    private static final String PUBLICATION_TABLES_SQL =
+            "select schemaname::text, tablename::text from pg_catalog.pg_publication_tables where pubname = ?";
+
+    /** A table by name. */
+    record TableName(String schema, String table) {
+    }
+
+    /**
+     * What came of a channel's bindings.
+     *
+     * @param live       bindings to register, in the client's order
+     * @param problems   messages for the client ({@code system} errors), in the client's order
+     * @param pending    tables that exact bindings named but the publication does not hold yet
+     * @param subscribed whether at least one binding already receives changes
+     */
+    record Outcome(List<LiveBinding> live, List<String> problems, Set<TableName> pending, boolean subscribed) {
+    }
+
+    /**
+     * Why a binding does not receive changes now.
+     *
+     * @param message             for the client
+     * @param waitsForPublication the binding stays registered: it works once the publication holds
+     *                            its table (pgoutput then starts sending it), rather than never
+     */
+    private record Problem(String message, boolean waitsForPublication) {
+        static Problem fatal(String message) {
+            return message == null ? null : new Problem(message, false);
+        }
+    }
+
+    private final StreamDatabase database;
+    private final JdbcCatalog catalog;
+    private final PgTypeRegistry types;
+    private final AccessCatalog access;
+
+    SubscriptionValidator(StreamDatabase database, AccessCatalog access) {
+        this.database = database;
+        this.catalog = new JdbcCatalog(database::connection);
+        this.types = new PgTypeRegistry(catalog);
+        this.access = access;
+    }
+
+    /**
+     * Validates every binding of one channel.
+     *
+     * @throws SQLException                  if the database cannot be read (the caller retries)
+     * @throws JdbcCatalog.CatalogException  likewise, from catalog reads
+     */
+    Outcome validate(ChannelSubscription owner, List<PostgresBinding> bindings, ClaimsGroup group, String publication)
+            throws SQLException {
+        Set<TableName> published = publicationTables(publication);
+        List<LiveBinding> live = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        Set<TableName> pending = new HashSet<>();
+        boolean subscribed = false;
+        for (PostgresBinding binding : bindings) {
+            BindingSpec spec;
+            try {
+                spec = BindingSpec.parse(binding.params());
+            } catch (BindingSpec.InvalidBinding e) {
+                problems.add(e.getMessage());
+                continue;
+            }
+            try {
+                access.bypassesRls(group.role());
+            } catch (AccessCatalog.UnknownRole e) {
+                problems.add(spec.failed("ERROR 42704 (undefined_object) " + e.getMessage()));
+                continue;
+            }
+            LiveBinding compiled = new LiveBinding(owner, binding.id(), spec);
+            Problem problem = spec.wildcard()
+                    ? compileWildcard(compiled, published, publication, group)
+                    : compileExact(compiled, published, publication, group, pending);
+            if (problem != null) {
+                problems.add(problem.message());
+            }
+            if (problem == null || problem.waitsForPublication()) {
+                subscribed |= problem == null;
+                live.add(compiled);
+            }
+        }
+        return new Outcome(live, problems, pending, subscribed);
+    }
+
+    /** The tables the publication holds now. */
+    Set<TableName> publicationTables(String publication) throws SQLException {
+        Set<TableName> tables = new HashSet<>();
+        try (Connection connection = database.connection();
+             PreparedStatement statement = connection.prepareStatement(PUBLICATION_TABLES_SQL)) {
+            statement.setString(1, publication);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    tables.add(new TableName(rs.getString(1), rs.getString(2)));
+                }
+            }
+        }
+        return tables;
+    }
+
+    private Problem compileExact(LiveBinding binding, Set<TableName> published, String publication, ClaimsGroup group,
+                                 Set<TableName> pending) throws SQLException {
+        BindingSpec spec = binding.spec();
+        TableName name = new TableName(spec.schema(), spec.table());
+        WalMessage.Relation relation = catalog.relation(spec.schema(), spec.table());
+        if (relation == null) {
+            pending.add(name);
+            return new Problem(spec.notEnabled() + ". " + StreamNotices.noSuchTable(spec.schema(), spec.table()), true);
+        }
+        Problem problem = Problem.fatal(compileFilter(binding, relation, group));
+        if (problem != null) {
+            return problem;
+        }
+        if (!published.contains(name)) {
+            pending.add(name);
+            return new Problem(spec.notEnabled() + ". "
+                    + StreamNotices.notInPublication(publication, spec.schema(), spec.table()), true);
+        }
+        return null;
+    }
+
+    private Problem compileWildcard(LiveBinding binding, Set<TableName> published, String publication, ClaimsGroup group)
+            throws SQLException {
+        BindingSpec spec = binding.spec();
+        boolean any = false;
+        for (TableName name : published) {
+            if (!matches(spec.schema(), name.schema()) || !matches(spec.table(), name.table())) {
+                continue;
+            }
+            any = true;
+            WalMessage.Relation relation = catalog.relation(name.schema(), name.table());
+            if (relation != null) {
+                Problem problem = Problem.fatal(compileFilter(binding, relation, group));
+                if (problem != null) {
+                    return problem;
+                }
+            }
+        }
+        return any ? null : new Problem(spec.notEnabled() + ". "
+                + StreamNotices.noMatchingTable(publication, spec.schema(), spec.table()), true);
+    }
+
+    private static boolean matches(String pattern, String name) {
+        return BindingSpec.ANY.equals(pattern) || pattern.equals(name);
+    }
+
+    /** Compiles the binding's filter for one table; returns upstream's message if it does not fit. */
+    private String compileFilter(LiveBinding binding, WalMessage.Relation relation, ClaimsGroup group) throws SQLException {
+        BindingSpec spec = binding.spec();
+        if (spec.conditions().isEmpty()) {
+            return null;
+        }
+        TableInfo table = TableInfo.of(relation, types, catalog);
+        TableAccess tableAccess;
+        try {
+            tableAccess = access.access(relation.oid(), group.role());
+        } catch (AccessCatalog.UnknownRole e) {
+            return spec.failed("ERROR 42704 (undefined_object) " + e.getMessage());
+        }
+        try {
+            binding.compiled(relation.oid(), RowFilter.compile(spec.conditions(), table, tableAccess::canSelect, catalog));
+            return null;
+        } catch (FilterValidationException e) {
+            return spec.failed(e.postgrexMessage());
+        }
+    }
+}
