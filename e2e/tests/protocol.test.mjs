@@ -248,6 +248,26 @@ describe('private channels', () => {
     assert.deepEqual(got, [{ s: 1 }])
   })
 
+  test('replay: stored broadcasts since a time arrive after the join, oldest first, marked replayed', async () => {
+    const insert = `insert into realtime.messages (topic, extension, event, payload, private, inserted_at)
+                    values ($1, 'broadcast', 'stored', $2, true, now() - $3::interval)`
+    await sql(insert, [allowed, { n: 1 }, '3 seconds'])
+    await sql(insert, [allowed, { n: 2 }, '2 seconds'])
+    await sql(insert, [allowed, { n: 0 }, '2 hours']) // before `since`
+    const user = client()
+    await user.realtime.setAuth(userToken())
+    const got = []
+    const channel = user.channel(allowed, { config: { private: true, broadcast: { replay: { since: Date.now() - 60_000, limit: 10 } } } })
+      .on('broadcast', { event: 'stored' }, (m) => got.push(m))
+    await joined(channel)
+    await waitFor('the replayed messages', () => got.length === 2)
+    assert.deepEqual(got.map((m) => m.payload), [{ n: 1 }, { n: 2 }])
+    for (const m of got) {
+      assert.equal(m.meta.replayed, true)
+      assert.match(m.meta.id, /^[0-9a-f-]{36}$/)
+    }
+  })
+
   test('denied without a policy, and public and private channels of one name never mix', async () => {
     const user = client()
     await user.realtime.setAuth(userToken())

@@ -19,6 +19,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -30,7 +31,9 @@ import java.util.logging.Logger;
  * never blocks the thread that queued them (a broadcaster, a change stream, another client's
  * read thread). A socket whose queue passes its bounds is closed with 1013 and a reason, and its
  * queue dropped, so a slow client costs nobody else anything. Writes that complete inline are
- * continued in a loop rather than by recursion.
+ * continued in a loop rather than by recursion. Writes have no container timeout (Liberty would
+ * schedule and cancel a timer per frame); {@link ConnectionRegistry}'s sweep closes a socket
+ * whose write has waited too long instead.
  */
 public final class Connection implements ClientLink {
 
@@ -62,6 +65,8 @@ public final class Connection implements ClientLink {
     private String closeReason;
 
     private volatile long lastInboundNanos = System.nanoTime();
+    // When the write in flight started; 0 when none is. Read by the registry's sweep.
+    private volatile long writeStartedNanos;
     private volatile boolean malformedLogged;
     private final AtomicLong malformedFrames = new AtomicLong();
 
@@ -112,7 +117,13 @@ public final class Connection implements ClientLink {
 
     private void dispatch(DecodeResult result) {
         if (result instanceof InboundMessage message) {
-            channels.handle(message);
+            try {
+                channels.handle(message);
+            } catch (RuntimeException e) {
+                // A bug of ours must cost the client one message, not its socket and channels.
+                LOG.log(Level.WARNING, "Socket " + id + " of tenant " + tenantId + ": handling " + message.event()
+                        + " on " + message.topic() + " failed", e);
+            }
         } else if (result instanceof MalformedFrame malformed) {
             long count = malformedFrames.incrementAndGet();
             if (!malformedLogged) {
@@ -131,6 +142,15 @@ public final class Connection implements ClientLink {
      */
     long silentForNanos(long nowNanos) {
         return nowNanos - lastInboundNanos;
+    }
+
+    /**
+     * @param nowNanos {@link System#nanoTime()} now
+     * @return nanoseconds the write in flight has been waiting for the client, 0 when none is
+     */
+    long writeStalledForNanos(long nowNanos) {
+        long started = writeStartedNanos;
+        return started == 0 ? 0 : nowNanos - started;
     }
 
     /** @return how many malformed frames this socket sent */
@@ -224,6 +244,7 @@ public final class Connection implements ClientLink {
                 completedInline = false;
             }
             final long mine = sequence;
+            writeStartedNanos = System.nanoTime();
             try {
                 write(frame, result -> written(mine, result));
             } catch (RuntimeException e) {
@@ -246,6 +267,7 @@ public final class Connection implements ClientLink {
     }
 
     private void written(long sequence, SendResult result) {
+        writeStartedNanos = 0;
         if (!result.isOK()) {
             LOG.fine(() -> "Write to socket " + id + " failed: " + result.getException());
             abandonWrites();

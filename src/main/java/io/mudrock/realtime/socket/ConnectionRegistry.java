@@ -22,7 +22,7 @@ import java.util.logging.Logger;
  * The open sockets per tenant, so a tenant can be drained (reload, deletion: it observes
  * {@link TenantEvent}) and the server can say goodbye on shutdown; and the idle sweep, which
  * closes sockets whose client sent nothing for {@link #IDLE_TIMEOUT} (Phoenix's rule: only
- * inbound frames count, any frame does).
+ * inbound frames count, any frame does) or stopped reading for {@link #SEND_STALL_TIMEOUT}.
  */
 @ApplicationScoped
 public class ConnectionRegistry {
@@ -33,6 +33,9 @@ public class ConnectionRegistry {
     /** Phoenix's default websocket timeout: a client silent this long is gone. */
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
     private static final String IDLE_REASON = "no message from the client for 60 s";
+    /** How long one frame may wait for a client that does not read before the socket is closed. */
+    static final Duration SEND_STALL_TIMEOUT = Duration.ofSeconds(30);
+    private static final String STALL_REASON = "send stalled for 30 s: the client does not read";
 
     private final Map<String, Set<Connection>> byTenant = new ConcurrentHashMap<>();
 
@@ -48,19 +51,26 @@ public class ConnectionRegistry {
         idleSweep = scheduler.scheduleAtFixedRate(this::closeIdle, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** Closes every socket whose client has been silent longer than {@link #IDLE_TIMEOUT}. */
+    /**
+     * Closes every socket whose client has been silent longer than {@link #IDLE_TIMEOUT}, or
+     * whose write has waited for the client longer than {@link #SEND_STALL_TIMEOUT}.
+     */
     void closeIdle() {
         long now = System.nanoTime();
-        long limit = IDLE_TIMEOUT.toNanos();
         for (Set<Connection> set : byTenant.values()) {
             for (Connection connection : set) {
-                if (connection.silentForNanos(now) > limit) {
-                    LOG.info(() -> "Closing socket " + connection.id() + " of tenant " + connection.tenantId() + ": "
-                            + IDLE_REASON);
-                    connection.terminate(1000, IDLE_REASON);
+                if (connection.silentForNanos(now) > IDLE_TIMEOUT.toNanos()) {
+                    close(connection, 1000, IDLE_REASON);
+                } else if (connection.writeStalledForNanos(now) > SEND_STALL_TIMEOUT.toNanos()) {
+                    close(connection, Connection.CLOSE_TRY_AGAIN_LATER, STALL_REASON);
                 }
             }
         }
+    }
+
+    private static void close(Connection connection, int code, String reason) {
+        LOG.info(() -> "Closing socket " + connection.id() + " of tenant " + connection.tenantId() + ": " + reason);
+        connection.terminate(code, reason);
     }
 
     void add(Connection connection) {

@@ -31,8 +31,6 @@ public final class RealtimeEndpoint extends Endpoint {
     static final Duration CONTAINER_IDLE_TIMEOUT = ConnectionRegistry.IDLE_TIMEOUT.plusSeconds(30);
     /** Upstream's {@code max_frame_size}. */
     static final int MAX_INBOUND_FRAME_BYTES = 5_000_000;
-    /** A write that cannot finish in this time fails, and the socket is closed. */
-    static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
 
     private final AcceptedHandshake handshake;
     private final ChannelServices services;
@@ -53,7 +51,10 @@ public final class RealtimeEndpoint extends Endpoint {
         session.setMaxIdleTimeout(CONTAINER_IDLE_TIMEOUT.toMillis());
         session.setMaxTextMessageBufferSize(MAX_INBOUND_FRAME_BYTES);
         session.setMaxBinaryMessageBufferSize(MAX_INBOUND_FRAME_BYTES);
-        session.getAsyncRemote().setSendTimeout(SEND_TIMEOUT.toMillis());
+        // No container send timeout: Liberty schedules and cancels a timer for every frame when one
+        // is set (a third of the server's time in the fan-out benchmark). Stalled writes are found
+        // by ConnectionRegistry's sweep instead.
+        session.getAsyncRemote().setSendTimeout(0);
         Serializer serializer = handshake.serializer();
         connection = new Connection(session, serializer, handshake.tenantId(), limits, services.blockingWork(),
                 registry);

@@ -40,7 +40,7 @@ public final class TestServer {
 
     /** The folder of the test server (its logs are under {@code logs/}). */
     public static Path serverDir() {
-        return Path.of(System.getProperty("it.server.dir", "target/liberty/wlp/usr/servers/arquillian"));
+        return Path.of(System.getProperty("it.server.dir", "target/liberty/wlp/usr/servers/arquillian9082"));
     }
 
     /** The project folder. */

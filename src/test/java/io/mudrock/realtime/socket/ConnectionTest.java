@@ -171,4 +171,19 @@ class ConnectionTest {
         assertTrue(cut.getBytes(StandardCharsets.UTF_8).length <= 123);
         assertEquals(61, cut.length());
     }
+
+    @Test
+    void aWriteWaitingForTheClientIsVisibleToTheSweepUntilItCompletes() {
+        FakeSession fake = new FakeSession();
+        Connection connection = connection(fake, SendQueueLimits.DEFAULT);
+        long now = System.nanoTime();
+        assertEquals(0, connection.writeStalledForNanos(now), "nothing in flight");
+        connection.send(text("pending"));
+        long later = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(31);
+        assertTrue(connection.writeStalledForNanos(later) > ConnectionRegistry.SEND_STALL_TIMEOUT.toNanos());
+        fake.completeOne();
+        assertEquals(0, connection.writeStalledForNanos(later));
+        assertTrue(connection.silentForNanos(later) > ConnectionRegistry.IDLE_TIMEOUT.toNanos() / 2,
+                "only inbound frames count as liveness, not our own sends");
+    }
 }

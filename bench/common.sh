@@ -1,0 +1,44 @@
+# Shared by the run-*.sh scripts: installs what is missing, builds the harness and our server,
+# then runs one workload with the benchmark JVM pinned to the client core.
+set -euo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
+SERVER_CORE="${BENCH_SERVER_CORE:-0}"
+CLIENT_CORE="${BENCH_CLIENT_CORE:-1}"
+PG_BIN="${BENCH_PG_BIN:-/usr/lib/postgresql/15/bin}"
+
+log() { printf '[bench] %s\n' "$*"; }
+
+ensure_pg_tools() {
+  if [ -x "$PG_BIN/pg_recvlogical" ]; then return; fi
+  log "pg_recvlogical not found in $PG_BIN: installing postgresql-client-15"
+  if [ "$(id -u)" != 0 ]; then echo "need root to apt-get install postgresql-client-15 (or set BENCH_PG_BIN)" >&2; exit 1; fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client-15 >/dev/null
+}
+
+build() {
+  local mvn_flags="-B -q"
+  if [ "${BENCH_OFFLINE:-}" = 1 ]; then mvn_flags="$mvn_flags -o"; fi
+  if [ "${BENCH_SKIP_BUILD:-}" != 1 ]; then
+    log "building our server (WAR + Liberty server 'bench' under target/liberty)"
+    (cd "$REPO_DIR" && mvn $mvn_flags -DskipTests package liberty:create liberty:deploy -DserverName=bench)
+    log "building the benchmark harness (bench/target)"
+    (cd "$BENCH_DIR" && mvn $mvn_flags package)
+  fi
+}
+
+run_workload() {
+  local workload="$1"; shift
+  ensure_pg_tools
+  build
+  # Every process here is capped at 20,000 open files (hard); take the whole allowance.
+  ulimit -n "$(ulimit -Hn)" || true
+  log "running $workload: server on core $SERVER_CORE, load generator on core $CLIENT_CORE, PostgreSQL on all cores"
+  cd "$BENCH_DIR"
+  exec taskset -c "$CLIENT_CORE" java ${BENCH_CLIENT_JVM_ARGS:--Xmx4g} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -cp "target/classes:target/lib/*" io.mudrock.bench.Bench "$workload" \
+    --repo "$REPO_DIR" --server-core "$SERVER_CORE" --client-core "$CLIENT_CORE" --pg-bin "$PG_BIN" \
+    --command "bench/run-$workload.sh${*:+ $*}" "$@"
+}

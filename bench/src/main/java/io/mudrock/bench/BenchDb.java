@@ -1,0 +1,187 @@
+package io.mudrock.bench;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/**
+ * The database every contender reads: a fresh embedded PostgreSQL 17 (zonky) with logical
+ * replication on, owned by the benchmark process. Our server is pointed at it with DB_HOST, so
+ * pg_recvlogical, the pgjdbc reader, Debezium and our server all decode the same WAL.
+ *
+ * <p>The benchmark JVM runs pinned to the client core; the postmaster is re-pinned to both cores
+ * after start so the database (and the walsenders it forks) is shared fairly, not starved.
+ */
+public final class BenchDb implements AutoCloseable {
+
+    public static final String PUBLICATION = "supabase_realtime";
+
+    private final EmbeddedPostgres pg;
+    private final int port;
+    private final Path dataDir;
+
+    private BenchDb(EmbeddedPostgres pg, int port, Path dataDir) {
+        this.pg = pg;
+        this.port = port;
+        this.dataDir = dataDir;
+    }
+
+    public static BenchDb start(int port, Path dataDir, Path binDir) throws IOException {
+        if (Files.exists(dataDir)) {
+            try (Stream<Path> walk = Files.walk(dataDir)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        Files.createDirectories(dataDir);
+        Files.createDirectories(binDir);
+        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                .setPort(port)
+                .setDataDirectory(dataDir)
+                .setCleanDataDirectory(true)
+                .setOverrideWorkingDirectory(binDir.toFile())
+                .setServerConfig("wal_level", "logical")
+                .setServerConfig("max_replication_slots", "20")
+                .setServerConfig("max_wal_senders", "20")
+                .setServerConfig("max_connections", "300")
+                .setServerConfig("listen_addresses", "localhost")
+                // Real deployments commit durably; the latency workload's load is fsync-bound as
+                // on the reference machine. Backlog generators switch it off per session.
+                .setServerConfig("synchronous_commit", "on")
+                // A consumer we SIGSTOP (our server, while the backlog is written) must not be
+                // disconnected by the walsender's timeout.
+                .setServerConfig("wal_sender_timeout", "0")
+                .setServerConfig("max_wal_size", "4GB")
+                .setServerConfig("shared_buffers", "256MB")
+                .setServerConfig("logical_decoding_work_mem", "256MB")
+                .start();
+        BenchDb db = new BenchDb(pg, port, dataDir);
+        db.unpin();
+        return db;
+    }
+
+    /** Lets the postmaster and its current children run on every core (they inherited ours). */
+    private void unpin() {
+        try {
+            String first = Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim();
+            long pid = Long.parseLong(first);
+            List<Long> pids = new ArrayList<>();
+            pids.add(pid);
+            ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(d -> pids.add(d.pid())));
+            String all = "0-" + Math.max(0, Machine.onlineCpus() - 1);
+            for (long p : pids) {
+                new ProcessBuilder("taskset", "-a", "-p", "-c", all, Long.toString(p))
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start().waitFor();
+            }
+        } catch (Exception e) {
+            System.err.println("warning: could not re-pin PostgreSQL to all cores: " + e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://localhost:" + port + "/postgres";
+    }
+
+    public Connection connect() throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", "postgres");
+        p.setProperty("password", "postgres");
+        return DriverManager.getConnection(jdbcUrl(), p);
+    }
+
+    /**
+     * Creates what the workloads need when the server has not created it yet: the wells table of
+     * the tenant changelog (same columns), and the publication. The server's Liquibase changesets
+     * are written with IF NOT EXISTS guards, so they accept these objects.
+     */
+    public void ensureSchema() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS public.wells ("
+                    + " id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,"
+                    + " name text NOT NULL, uwi text UNIQUE, latitude double precision, longitude double precision,"
+                    + " total_depth_m numeric, status text,"
+                    + " created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now())");
+            try (ResultSet r = s.executeQuery("SELECT 1 FROM pg_publication WHERE pubname = '" + PUBLICATION + "'")) {
+                if (!r.next()) {
+                    s.execute("CREATE PUBLICATION " + PUBLICATION);
+                }
+            }
+            try (ResultSet r = s.executeQuery("SELECT 1 FROM pg_publication_tables WHERE pubname = '" + PUBLICATION
+                    + "' AND schemaname = 'public' AND tablename = 'wells'")) {
+                if (!r.next()) {
+                    s.execute("ALTER PUBLICATION " + PUBLICATION + " ADD TABLE public.wells");
+                }
+            }
+            // Marker table outside the publication: writing to it moves the WAL end past the
+            // backlog without adding a change anyone decodes.
+            s.execute("CREATE TABLE IF NOT EXISTS public.bench_marker (id bigserial PRIMARY KEY, at timestamptz DEFAULT now())");
+        }
+    }
+
+    public void createSlot(String name) throws SQLException {
+        dropSlot(name);
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("SELECT pg_create_logical_replication_slot('" + name + "', 'pgoutput')");
+        }
+    }
+
+    public void dropSlot(String name) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '"
+                    + name + "' AND NOT active");
+        }
+    }
+
+    public String currentLsn() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+            r.next();
+            return r.getString(1);
+        }
+    }
+
+    /** Writes a row outside the publication so the WAL (and walsender keepalives) move on. */
+    public void bumpWal() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO public.bench_marker DEFAULT VALUES");
+            s.execute("SELECT pg_switch_wal()");
+        }
+    }
+
+    public String setting(String name) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SHOW " + name)) {
+            r.next();
+            return r.getString(1);
+        }
+    }
+
+    public long maxWellId() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT coalesce(max(id), 0) FROM public.wells")) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        pg.close();
+    }
+}

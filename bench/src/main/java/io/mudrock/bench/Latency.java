@@ -1,0 +1,342 @@
+package io.mudrock.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.HdrHistogram.Histogram;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Workload 2 — end-to-end latency, commit to receipt. A load generator commits 1-row inserts
+ * into wells as fast as one connection can (synchronous_commit on, so fsync-bound) for D seconds;
+ * each row's name carries the epoch microseconds taken just before its INSERT is sent, and the
+ * receiver subtracts it from the epoch microseconds at receipt (same machine clock).
+ * Phases: Debezium embedded under the same load (baseline); our server with 10 distinct users
+ * on an RLS-enabled wells; then, with RLS off, 1, 100 and 1,000 subscribers.
+ */
+public final class Latency {
+
+    private final Bench.Options o;
+    private final Bench.Env env;
+
+    private static final byte[] NAME_P = "\"name\":\"P".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NAME_END = "\"name\":\"END\"".getBytes(StandardCharsets.US_ASCII);
+
+    // written on the client loop thread
+    private Histogram hist = new Histogram(TimeUnit.SECONDS.toMicros(120), 3);
+    private volatile long deliveries;
+    private volatile int ready;
+    private volatile int ended;
+
+    public Latency(Bench.Options o) {
+        this.o = o;
+        this.env = new Bench.Env(o);
+    }
+
+    public int run() throws Exception {
+        int seconds = o.integer("duration-s", 30);
+        List<Integer> counts = new ArrayList<>();
+        for (String s : o.str("subscribers", "1,100,1000").split(",")) {
+            counts.add(Integer.parseInt(s.trim()));
+        }
+        int rlsUsers = o.integer("rls-users", 10);
+        int rlsSubscribers = o.integer("rls-subscribers", 100);
+        Results res = new Results("latency", o.str("command", "bench/run-latency.sh"));
+        res.put("options", o.all());
+        res.put("reference", Map.of(
+                "load", "1-row transactions as fast as the database allows (about 4,000/s on the reference machine) for 30 s",
+                "debezium_commit_to_consumer", "p50 about 440 ms, p99 about 1.4 s",
+                "target", "p99 <= 10 ms with 100 subscribers and <= 50 ms with 1,000 (RLS off); RLS on costs at most one "
+                        + "database round trip per transaction per distinct claims group"));
+        res.row("contender", "subscribers", "RLS", "commits/s", "deliveries/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms",
+                "lost", "server DB tx per commit", "reference / target");
+        List<Map<String, Object>> phases = new ArrayList<>();
+        res.put("phases", phases);
+
+        try (BenchDb db = env.startDb()) {
+            res.put("postgres", Map.of("synchronous_commit", db.setting("synchronous_commit"), "affinity", "all cores"));
+            ServerProcess server = null;
+            String problem = null;
+            try {
+                server = env.startServer();
+            } catch (Exception e) {
+                problem = "our server did not start: " + WalThroughput.firstLine(e.getMessage());
+            }
+            db.ensureSchema();
+            try {
+                if (!o.str("debezium", "on").equals("off")) {
+                    phases.add(debezium(db, seconds, res));
+                }
+                if (problem == null) {
+                    // RLS on first: the server's migration leaves wells with RLS enabled
+                    setRls(db, true);
+                    phases.add(ours(db, server, rlsSubscribers, rlsUsers, true, seconds, res, "<= 1 DB round trip per tx per claims group"));
+                    setRls(db, false);
+                    server.close();
+                    server = env.startServer(); // nothing cached from the RLS-on run
+                    for (int k : counts) {
+                        String target = k == 100 ? "p99 <= 10 ms" : k == 1000 ? "p99 <= 50 ms" : "";
+                        phases.add(ours(db, server, k, 1, false, seconds, res, target));
+                    }
+                } else {
+                    res.note("our server not measured: " + problem);
+                }
+            } catch (PhaseFailed e) {
+                res.note(e.getMessage());
+            } finally {
+                if (server != null) {
+                    res.put("server_log", server.log().toString());
+                    server.close();
+                }
+            }
+        }
+        res.finish(env.results);
+        return 0;
+    }
+
+    static final class PhaseFailed extends Exception {
+        PhaseFailed(String m) {
+            super(m);
+        }
+    }
+
+    private static void setRls(BenchDb db, boolean on) throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE public.wells " + (on ? "ENABLE" : "DISABLE") + " ROW LEVEL SECURITY");
+        }
+    }
+
+    /** Commits 1-row inserts from one connection until stopped; returns the number committed. */
+    private static final class Load {
+        final AtomicBoolean stop = new AtomicBoolean();
+        volatile long committed;
+        volatile long elapsedNanos;
+
+        CompletableFuture<Void> start(BenchDb db, double rate) {
+            return CompletableFuture.runAsync(() -> {
+                try (Connection c = db.connect();
+                     PreparedStatement ps = c.prepareStatement("INSERT INTO public.wells(name, status, total_depth_m) VALUES (?, 'live', 1234.5)")) {
+                    c.setAutoCommit(true);
+                    long t0 = System.nanoTime();
+                    long n = 0;
+                    while (!stop.get()) {
+                        if (rate > 0) {
+                            long due = t0 + (long) (n * 1e9 / rate);
+                            long wait = due - System.nanoTime();
+                            if (wait > 0) {
+                                TimeUnit.NANOSECONDS.sleep(wait);
+                            }
+                        }
+                        ps.setString(1, "L" + Bench.epochMicros());
+                        ps.executeUpdate();
+                        committed = ++n;
+                    }
+                    elapsedNanos = System.nanoTime() - t0;
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+        }
+    }
+
+    private static void insert(BenchDb db, String name) throws SQLException {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("INSERT INTO public.wells(name, status) VALUES (?, 'marker')")) {
+            ps.setString(1, name);
+            ps.executeUpdate();
+        }
+    }
+
+    private static long xacts(BenchDb db) throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT sum(xact_commit + xact_rollback) FROM pg_stat_database")) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    private Map<String, Object> debezium(BenchDb db, int seconds, Results res) throws Exception {
+        System.out.printf("%n-- phase: Debezium embedded, %d s of load%n", seconds);
+        String slot = "bench_debezium_latency";
+        db.createSlot(slot);
+        CountDownLatch readyLatch = new CountDownLatch(1);
+        CompletableFuture<JsonNode> child = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Bench.child(env.serverCore, "2g", line -> {
+                    if (line.equals("READY")) {
+                        readyLatch.countDown();
+                    }
+                }, "debezium", "latency", Integer.toString(db.port()), slot, Integer.toString(seconds + 600));
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (!readyLatch.await(500, TimeUnit.MILLISECONDS)) {
+            if (System.currentTimeMillis() > deadline || child.isDone()) {
+                throw new PhaseFailed("Debezium did not start streaming: " + (child.isDone() ? child.join() : "timeout"));
+            }
+            insert(db, "P" + System.nanoTime());
+        }
+        Load load = new Load();
+        CompletableFuture<Void> f = load.start(db, o.dbl("rate", 4000));
+        Thread.sleep(seconds * 1000L);
+        load.stop.set(true);
+        f.join();
+        insert(db, "END");
+        JsonNode r = child.get(10, TimeUnit.MINUTES);
+        db.dropSlot(slot);
+        double commitsPerS = load.committed / (load.elapsedNanos / 1e9);
+        JsonNode lat = r.get("latency_ms");
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("contender", "debezium");
+        m.put("commits", load.committed);
+        m.put("commits_per_s", commitsPerS);
+        m.put("received", r.get("changes").asLong());
+        m.put("latency_ms", lat);
+        System.out.printf("Debezium: %,.0f commits/s, p50 %.1f ms p99 %.1f ms p99.9 %.1f ms max %.1f ms%n", commitsPerS,
+                lat.get("p50").asDouble(), lat.get("p99").asDouble(), lat.get("p999").asDouble(), lat.get("max").asDouble());
+        res.row("Debezium embedded 3.6.1 (consumer)", "1", "n/a", Results.fmt(commitsPerS),
+                Results.fmt(r.get("changes").asLong() / (load.elapsedNanos / 1e9)), Results.fmt(lat.get("p50").asDouble()),
+                Results.fmt(lat.get("p99").asDouble()), Results.fmt(lat.get("p999").asDouble()),
+                Results.fmt(lat.get("max").asDouble()), Long.toString(Math.max(0, load.committed - r.get("changes").asLong())), "",
+                "p50 ~440 ms, p99 ~1.4 s");
+        return m;
+    }
+
+    private void onFrame(WsClient.Conn c, boolean binary, ByteBuffer b, int pos, int len) {
+        if (binary || !Subscriber.isPostgresChange(b, pos, len)) {
+            return;
+        }
+        int end = pos + len;
+        long sent = WsClient.longAfter(b, pos, end, Subscriber.NAME_L);
+        if (sent >= 0) {
+            long now = Bench.epochMicros();
+            deliveries++;
+            hist.recordValue(Math.max(0, Math.min(hist.getHighestTrackableValue(), now - sent)));
+            return;
+        }
+        int[] flags = (int[]) c.attachment;
+        if (flags == null) {
+            flags = new int[2];
+            c.attachment = flags;
+        }
+        if (flags[0] == 0 && WsClient.indexOf(b, pos, end, NAME_P) >= 0) {
+            flags[0] = 1;
+            ready++;
+        } else if (flags[1] == 0 && WsClient.indexOf(b, pos, end, NAME_END) >= 0) {
+            flags[1] = 1;
+            ended++;
+        }
+    }
+
+    private Map<String, Object> ours(BenchDb db, ServerProcess server, int subscribers, int users, boolean rls, int seconds,
+                                     Results res, String target) throws Exception {
+        System.out.printf("%n-- phase: our server, %,d subscriber(s), RLS %s, %d distinct user(s), %d s of load%n", subscribers,
+                rls ? "on" : "off", users, seconds);
+        ready = 0;
+        ended = 0;
+        deliveries = 0;
+        hist = new Histogram(TimeUnit.SECONDS.toMicros(120), 3);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("contender", "our_server");
+        m.put("subscribers", subscribers);
+        m.put("rls", rls);
+        m.put("distinct_users", users);
+        String rlsText = rls ? "on, " + users + " users" : "off";
+        String[] tokens = new String[users];
+        for (int u = 0; u < users; u++) {
+            tokens[u] = Jwt.hs256(ServerProcess.JWT_SECRET, "authenticated",
+                    String.format("00000000-0000-4000-8000-%012d", u + 1), 24 * 3600);
+        }
+        try (WsClient client = new WsClient("127.0.0.1", env.serverPort, Subscriber.socketPath(), 8, 2500, this::onFrame)) {
+            client.openAndJoin(subscribers, 200, i -> "realtime:wells", i -> Subscriber.wellsJoin(tokens[i % users]), 300_000);
+            if (client.joinedCount() < subscribers) {
+                String why = client.joinedCount() + " of " + subscribers + " subscribers joined; last failure: " + client.lastFailure();
+                res.row("MudRock", Integer.toString(subscribers), rlsText, "-", "-", "-", "-", "-", "-", "-", "-", "not measured: " + why);
+                throw new PhaseFailed("latency not measured for our server: " + why);
+            }
+            long deadline = System.currentTimeMillis() + o.integer("probe-timeout-ms", 60_000);
+            while (ready < subscribers && System.currentTimeMillis() < deadline) {
+                insert(db, "P" + System.nanoTime());
+                Thread.sleep(500);
+            }
+            if (ready < subscribers) {
+                String why = "server does not deliver postgres_changes yet (" + ready + " of " + subscribers
+                        + " subscribers received a probe change within " + o.integer("probe-timeout-ms", 60_000) + " ms)";
+                res.row("MudRock", Integer.toString(subscribers), rlsText, "-", "-", "-", "-", "-", "-", "-", "-", "not measured: " + why);
+                throw new PhaseFailed("latency not measured for our server: " + why);
+            }
+            Thread.sleep(1000);
+            client.executeAndWait(() -> {
+                hist = new Histogram(TimeUnit.SECONDS.toMicros(120), 3);
+                deliveries = 0;
+            });
+            long self = ProcessHandle.current().pid();
+            double cpu0 = server.cpuSeconds();
+            double clientCpu0 = Machine.cpuSeconds(self);
+            long x0 = xacts(db);
+            Profiler prof = new Profiler(server, env.work.resolve("profiles"), "latency-" + subscribers + (rls ? "-rls" : ""),
+                    !o.str("profile", "on").equals("off"));
+            prof.start();
+            Load load = new Load();
+            CompletableFuture<Void> f = load.start(db, o.dbl("rate", 4000));
+            Thread.sleep(seconds * 1000L);
+            load.stop.set(true);
+            f.join();
+            insert(db, "END");
+            long wait = System.currentTimeMillis() + 60_000;
+            while (ended < subscribers && System.currentTimeMillis() < wait) {
+                Thread.sleep(100);
+            }
+            double cpu1 = server.cpuSeconds();
+            double clientCpu1 = Machine.cpuSeconds(self);
+            Map<String, Object> profile = prof.stop();
+            m.put("profile", profile);
+            Profiler.print(subscribers + " subscribers, RLS " + rlsText, profile);
+            Histogram h = new Histogram(TimeUnit.SECONDS.toMicros(120), 3);
+            client.executeAndWait(() -> h.add(hist));
+            long got = deliveries;
+            // pg_stat_database is flushed by idle backends within 10 s; wait that out for the count
+            Thread.sleep(o.integer("stats-settle-ms", 11_000));
+            long x1 = xacts(db);
+            double loadS = load.elapsedNanos / 1e9;
+            long expected = load.committed * subscribers;
+            double serverTx = (x1 - x0 - load.committed - 4) / (double) load.committed;
+            m.put("commits", load.committed);
+            m.put("commits_per_s", load.committed / loadS);
+            m.put("deliveries_expected", expected);
+            m.put("deliveries_received", got);
+            m.put("deliveries_per_s", got / loadS);
+            m.put("latency_ms", Bench.percentiles(h, 1000.0));
+            m.put("server_cpu_s", cpu1 - cpu0);
+            m.put("server_cpu_us_per_delivery", (cpu1 - cpu0) / got * 1e6);
+            m.put("client_cpu_utilisation", (clientCpu1 - clientCpu0) / loadS);
+            m.put("server_db_transactions_per_commit", serverTx);
+            m.put("end_marker_received_by", ended);
+            System.out.printf("our server, %,d subscribers, RLS %s: %,.0f commits/s, %,.0f deliveries/s, p50 %.2f ms p99 %.2f ms "
+                            + "p99.9 %.2f ms max %.1f ms, lost %,d, server DB tx per commit %.2f, server CPU %.2f µs/delivery%n",
+                    subscribers, rlsText, load.committed / loadS, got / loadS, h.getValueAtPercentile(50) / 1000.0,
+                    h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0,
+                    Math.max(0, expected - got), serverTx, (cpu1 - cpu0) / got * 1e6);
+            res.row("MudRock", String.format("%,d", subscribers), rlsText, Results.fmt(load.committed / loadS),
+                    Results.fmt(got / loadS), Results.fmt(h.getValueAtPercentile(50) / 1000.0),
+                    Results.fmt(h.getValueAtPercentile(99) / 1000.0), Results.fmt(h.getValueAtPercentile(99.9) / 1000.0),
+                    Results.fmt(h.getMaxValue() / 1000.0), String.format("%,d", Math.max(0, expected - got)),
+                    Results.fmt(serverTx), target);
+        }
+        return m;
+    }
+}
