@@ -13,6 +13,7 @@ const unique = (name) => `${name}_${randomUUID().slice(0, 8)}`
 const SUBSCRIBED = 'Subscribed to PostgreSQL'
 
 const tenants = []
+const tables = []
 
 /** A tenant of this suite (deleted at the end), selected with the Host `<id>.localhost`. */
 async function tenant(name, fields = {}, options = {}) {
@@ -25,12 +26,16 @@ async function tenant(name, fields = {}, options = {}) {
 after(async () => {
   await closeAll()
   for (const id of tenants) await deleteTenant(id)
+  // The server's database is shared with other suites, which expect its publication as they left it.
+  for (const name of tables) await sql(`drop table if exists public.${name}`)
+  await sql('drop type if exists e2e_mood')
 })
 
 /** A fresh table in the publication, readable by anon and authenticated. */
 async function table(ddl, { publish = true, db = sql } = {}) {
   const name = unique('e2e')
   await db(`create table public.${name} ${ddl}`)
+  if (db === sql) tables.push(name)
   await db(`grant select on public.${name} to anon, authenticated`)
   if (publish) await db(`alter publication supabase_realtime add table public.${name}`)
   return name

@@ -19,6 +19,7 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -52,6 +53,12 @@ class PostgresChangesIT {
         sql("create table public." + TABLE + " (id int4 primary key, name text)",
                 "grant select on public." + TABLE + " to anon",
                 "alter publication supabase_realtime add table public." + TABLE);
+    }
+
+    /** Other tests expect the shared database's publication as they left it. */
+    @AfterAll
+    static void dropTables() throws Exception {
+        sql("drop table if exists public." + TABLE, "drop table if exists public." + TABLE + "_x");
     }
 
     private static void sql(String... statements) throws Exception {
