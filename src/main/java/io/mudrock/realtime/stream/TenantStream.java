@@ -27,6 +27,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -138,7 +139,7 @@ final class TenantStream implements ChangeDispatcher.Context {
         try {
             register(subscription, result, firstAttempt);
         } catch (RuntimeException | LinkageError e) {
-            LOG.log(java.util.logging.Level.SEVERE, "Bindings of " + subscription + " (tenant " + tenantId
+            LOG.log(Level.SEVERE, "Bindings of " + subscription + " (tenant " + tenantId
                     + ") could not be registered", e);
             if (result.complete(subscription)) {
                 subscription.target().postgresChangesStatus(false, StreamNotices.failed(describe(e)));
