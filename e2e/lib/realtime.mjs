@@ -121,11 +121,19 @@ export async function sql(text, params = []) {
   }
 }
 
-/** Creates or updates a tenant through the admin API, on the test database, with the test JWT secret. */
-export async function ensureTenant(id, fields = {}) {
-  const db = new URL(required('DB_URL'))
+/** A token for the admin API. */
+function adminToken() {
   const now = Math.floor(Date.now() / 1000)
-  const admin = sign({ iat: now, exp: now + 300, role: undefined }, required('API_JWT_SECRET'))
+  return sign({ iat: now, exp: now + 300, role: undefined }, required('API_JWT_SECRET'))
+}
+
+/**
+ * Creates or updates a tenant through the admin API, with the test JWT secret, on the test
+ * database unless `dbUrl` names another one.
+ */
+export async function ensureTenant(id, fields = {}, { dbUrl = required('DB_URL') } = {}) {
+  const db = new URL(dbUrl)
+  const admin = adminToken()
   const response = await fetch(`${REALTIME_URL}/api/tenants/${id}`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
@@ -145,6 +153,14 @@ export async function ensureTenant(id, fields = {}) {
     }),
   })
   if (!response.ok) throw new Error(`tenant ${id}: ${response.status} ${await response.text()}`)
+}
+
+/** Deletes a tenant through the admin API (its sockets are drained, its streams stopped). */
+export async function deleteTenant(id) {
+  const response = await fetch(`${REALTIME_URL}/api/tenants/${id}`, {
+    method: 'DELETE', headers: { authorization: `Bearer ${adminToken()}` },
+  })
+  if (response.status !== 204) throw new Error(`deleting tenant ${id}: ${response.status} ${await response.text()}`)
 }
 
 /**

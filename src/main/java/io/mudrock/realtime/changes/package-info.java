@@ -7,5 +7,13 @@
  * <p>Nothing here depends on CDI, the server or any other package of ours; database access is
  * limited to the optional JDBC catalog lookups behind {@link io.mudrock.realtime.changes.TypeLookup}
  * and {@link io.mudrock.realtime.changes.PrimaryKeyLookup}.
+ *
+ * <p>The live side is {@code io.mudrock.realtime.stream}: it runs one replication stream per
+ * tenant, sets the session settings {@link io.mudrock.realtime.changes.ValueConverter} expects
+ * ({@code DateStyle=ISO, TimeZone=UTC, IntervalStyle=postgres, extra_float_digits=3,
+ * bytea_output=hex}) on the replication connection and on the connections its catalog reads use,
+ * feeds {@link io.mudrock.realtime.changes.ChangeAssembler} in stream order from one thread,
+ * compiles each binding's {@link io.mudrock.realtime.changes.RowFilter} when it joins, and
+ * confirms a transaction's end LSN once it was handed to the subscribers.
  */
 package io.mudrock.realtime.changes;

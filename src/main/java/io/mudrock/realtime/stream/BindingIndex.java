@@ -45,10 +45,6 @@ final class BindingIndex {
         addAll(new Key(BindingSpec.ANY, BindingSpec.ANY), out);
     }
 
-    boolean isEmpty() {
-        return bindings.isEmpty();
-    }
-
     private void addAll(Key key, List<LiveBinding> out) {
         List<LiveBinding> found = bindings.get(key);
         if (found != null) {

@@ -7,7 +7,6 @@ import java.util.IdentityHashMap;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 
 /**
@@ -57,6 +56,8 @@ final class DeliveryGate {
     private final Set<PostgresChangesTarget> slow = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean throttled;
     private long delayedSince;
+    private int limit; // 0 until first read
+    private long limitReadAt;
 
     /**
      * @param delivered the tenant's counter of delivered changes (kept across reconnections)
@@ -73,7 +74,11 @@ final class DeliveryGate {
      * @throws StreamStopping if the stream is asked to stop meanwhile
      */
     void pace(int events) {
-        int limit = limit();
+        long started = System.nanoTime();
+        if (limit == 0 || started - limitReadAt > TimeUnit.SECONDS.toNanos(1)) {
+            limit = limit(); // read once a second, not per change: admin changes apply within a second
+            limitReadAt = started;
+        }
         if (delivered.reached(limit)) {
             if (!throttled) {
                 throttled = true;
@@ -81,11 +86,10 @@ final class DeliveryGate {
                 int reached = limit;
                 LOG.info(() -> "Change stream of tenant " + stream.tenantId() + " delayed: max_events_per_second ("
                         + reached + ") reached");
-                int shown = limit;
-                stream.tellSubscribers(false, StreamNotices.budgetExceeded(shown));
+                stream.tellSubscribers(false, StreamNotices.budgetExceeded(reached));
             }
             long lastKeepAlive = System.nanoTime();
-            long lastLimit = System.nanoTime();
+            long lastLimit = lastKeepAlive;
             while (delivered.reached(limit)) {
                 if (stream.stopping()) {
                     throw new StreamStopping();
@@ -98,6 +102,7 @@ final class DeliveryGate {
                 if (now - lastLimit > TimeUnit.SECONDS.toNanos(1)) {
                     limit = limit(); // an operator may raise the budget meanwhile
                     lastLimit = now;
+                    limitReadAt = now;
                 }
                 LockSupport.parkNanos(BUDGET_POLL_NANOS);
             }

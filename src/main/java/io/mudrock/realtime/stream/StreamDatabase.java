@@ -9,7 +9,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
 import java.util.Properties;
-import javax.sql.DataSource;
 import org.postgresql.PGProperty;
 
 /**
@@ -47,11 +46,6 @@ final class StreamDatabase implements AutoCloseable {
     /** @return the settings this was opened with */
     RealtimeConfig.DatabaseSettings settings() {
         return settings;
-    }
-
-    /** @return the pool */
-    DataSource pool() {
-        return pool;
     }
 
     /** Borrows a pooled connection. */

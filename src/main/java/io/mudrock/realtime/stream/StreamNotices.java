@@ -48,6 +48,14 @@ final class StreamNotices {
                 + " (picked up without a restart).";
     }
 
+    /** Status error: RLS hides every INSERT and UPDATE of the table from the channel's role. */
+    static String noSelectPolicy(String schema, String table, String role) {
+        return "Row level security is enabled on " + Sql.table(schema, table) + " and no SELECT policy applies to role "
+                + role + ", so its INSERT and UPDATE changes will not reach this channel (DELETE changes still do). "
+                + "Sign in (the channel uses the token's role) or add a policy, e.g. CREATE POLICY ... ON "
+                + Sql.table(schema, table) + " FOR SELECT TO " + Sql.ident(role) + " USING (...);";
+    }
+
     /** The hint for a binding on a table that does not exist. */
     static String noSuchTable(String schema, String table) {
         return "Table " + Sql.table(schema, table) + " does not exist.";
@@ -68,6 +76,11 @@ final class StreamNotices {
     /** Status error: the tenant has no database settings, so no change can be streamed. */
     static final String NO_DATABASE = "This project has no database settings (postgres_cdc_rls extension): "
             + "postgres_changes cannot be delivered";
+
+    /** Status error: registering the bindings failed unexpectedly (a bug: the server log has it). */
+    static String failed(String reason) {
+        return "Unable to subscribe to changes: " + reason + " (the server log has the details)";
+    }
 
     /** Status error: the database could not be reached to check the bindings; retried. */
     static String cannotCheck(String reason) {

@@ -72,6 +72,7 @@ final class StreamRun implements Runnable {
         long backoff = INITIAL_BACKOFF_MS;
         boolean fresh = true;
         String permanentSlot = null;
+        String lastSlot = null;
         TenantStream.Resources resources = null;
         String how = "stopped";
         try {
@@ -87,6 +88,7 @@ final class StreamRun implements Runnable {
                     opened = ReplicationSession.open(resources.database(), "mudrock_realtime_" + stream.tenantId(), slot,
                             !stream.permanentSlot(), fresh, TenantStream.publication(tenant));
                     fresh = false; // later sessions of this run resume a permanent slot where it was confirmed
+                    lastSlot = slot;
                     session = opened;
                     stream.streaming(this, opened);
                     backoff = INITIAL_BACKOFF_MS;
@@ -124,7 +126,7 @@ final class StreamRun implements Runnable {
             if (permanentSlot != null && resources != null) {
                 dropSlot(resources, permanentSlot);
             }
-            stream.ended(this, how);
+            stream.ended(this, how, lastSlot);
         }
     }
 

@@ -24,6 +24,13 @@ import java.util.Set;
  */
 final class SubscriptionValidator {
 
+    /** Whether any permissive SELECT (or ALL) policy of the table applies to the role (PUBLIC, the role, or a role it is a member of). */
+    private static final String SELECT_POLICY_SQL = """
+            select exists (select 1 from pg_catalog.pg_policy p
+                           where p.polrelid = ?::oid and p.polcmd in ('r', '*') and p.polpermissive
+                             and (p.polroles = '{0}' or exists (select 1 from unnest(p.polroles) r
+                                                                where pg_catalog.pg_has_role(?, r, 'MEMBER'))))""";
+
     private static final String PUBLICATION_TABLES_SQL =
             "select schemaname::text, tablename::text from pg_catalog.pg_publication_tables where pubname = ?";
 
@@ -42,16 +49,25 @@ final class SubscriptionValidator {
     record Outcome(List<LiveBinding> live, List<String> problems, Set<TableName> pending, boolean subscribed) {
     }
 
+    /** What a problem means for its binding. */
+    private enum Effect {
+        /** Not registered: it can never work as sent. */
+        REFUSED,
+        /** Registered, receives nothing yet: it works once the publication holds its table. */
+        WAITING,
+        /** Registered and receiving; the message warns about what it will not see. */
+        WARNING
+    }
+
     /**
-     * Why a binding does not receive changes now.
+     * Something to tell the client about one binding.
      *
-     * @param message             for the client
-     * @param waitsForPublication the binding stays registered: it works once the publication holds
-     *                            its table (pgoutput then starts sending it), rather than never
+     * @param message for the client
+     * @param effect  what happens to the binding
      */
-    private record Problem(String message, boolean waitsForPublication) {
-        static Problem fatal(String message) {
-            return message == null ? null : new Problem(message, false);
+    private record Problem(String message, Effect effect) {
+        static Problem refused(String message) {
+            return message == null ? null : new Problem(message, Effect.REFUSED);
         }
     }
 
@@ -101,8 +117,8 @@ final class SubscriptionValidator {
             if (problem != null) {
                 problems.add(problem.message());
             }
-            if (problem == null || problem.waitsForPublication()) {
-                subscribed |= problem == null;
+            if (problem == null || problem.effect() != Effect.REFUSED) {
+                subscribed |= problem == null || problem.effect() == Effect.WARNING;
                 live.add(compiled);
             }
         }
@@ -131,18 +147,48 @@ final class SubscriptionValidator {
         WalMessage.Relation relation = catalog.relation(spec.schema(), spec.table());
         if (relation == null) {
             pending.add(name);
-            return new Problem(spec.notEnabled() + ". " + StreamNotices.noSuchTable(spec.schema(), spec.table()), true);
+            return new Problem(spec.notEnabled() + ". " + StreamNotices.noSuchTable(spec.schema(), spec.table()),
+                    Effect.WAITING);
         }
-        Problem problem = Problem.fatal(compileFilter(binding, relation, group));
+        Problem problem = Problem.refused(compileFilter(binding, relation, group));
         if (problem != null) {
             return problem;
         }
         if (!published.contains(name)) {
             pending.add(name);
             return new Problem(spec.notEnabled() + ". "
-                    + StreamNotices.notInPublication(publication, spec.schema(), spec.table()), true);
+                    + StreamNotices.notInPublication(publication, spec.schema(), spec.table()), Effect.WAITING);
         }
-        return null;
+        return hiddenByRls(relation, group);
+    }
+
+    /**
+     * Upstream's most common silent failure: RLS on, and no policy lets the role read (often a
+     * client still on the anon key). The binding works, but only DELETEs will ever arrive: say so.
+     */
+    private Problem hiddenByRls(WalMessage.Relation relation, ClaimsGroup group) throws SQLException {
+        TableAccess tableAccess;
+        try {
+            tableAccess = access.access(relation.oid(), group.role());
+        } catch (AccessCatalog.UnknownRole e) {
+            return null; // reported already
+        }
+        if (!tableAccess.rowSecurity()) {
+            return null;
+        }
+        try (Connection connection = database.connection();
+             PreparedStatement statement = connection.prepareStatement(SELECT_POLICY_SQL)) {
+            statement.setLong(1, Integer.toUnsignedLong(relation.oid()));
+            statement.setString(2, group.role());
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                if (rs.getBoolean(1)) {
+                    return null;
+                }
+            }
+        }
+        return new Problem(StreamNotices.noSelectPolicy(relation.namespace(), relation.name(), group.role()),
+                Effect.WARNING);
     }
 
     private Problem compileWildcard(LiveBinding binding, Set<TableName> published, String publication, ClaimsGroup group)
@@ -156,14 +202,14 @@ final class SubscriptionValidator {
             any = true;
             WalMessage.Relation relation = catalog.relation(name.schema(), name.table());
             if (relation != null) {
-                Problem problem = Problem.fatal(compileFilter(binding, relation, group));
+                Problem problem = Problem.refused(compileFilter(binding, relation, group));
                 if (problem != null) {
                     return problem;
                 }
             }
         }
         return any ? null : new Problem(spec.notEnabled() + ". "
-                + StreamNotices.noMatchingTable(publication, spec.schema(), spec.table()), true);
+                + StreamNotices.noMatchingTable(publication, spec.schema(), spec.table()), Effect.WAITING);
     }
 
     private static boolean matches(String pattern, String name) {

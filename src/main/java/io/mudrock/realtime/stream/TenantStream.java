@@ -27,6 +27,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -125,11 +126,25 @@ final class TenantStream implements ChangeDispatcher.Context {
         ChannelSubscription subscription = new ChannelSubscription(this, target, bindings, claims);
         CompletableFuture<PostgresChangesSubscription> result = new CompletableFuture<>();
         try {
-            executor.execute(() -> register(subscription, result, true));
+            executor.execute(() -> registerOrReport(subscription, result, true));
         } catch (RejectedExecutionException e) {
             result.complete(subscription); // the server is stopping: nothing will be delivered
         }
         return result;
+    }
+
+    /** {@link #register}, never leaving the join waiting on a bug: the client is answered and told. */
+    private void registerOrReport(ChannelSubscription subscription, CompletableFuture<PostgresChangesSubscription> result,
+                                  boolean firstAttempt) {
+        try {
+            register(subscription, result, firstAttempt);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.SEVERE, "Bindings of " + subscription + " (tenant " + tenantId
+                    + ") could not be registered", e);
+            if (result.complete(subscription)) {
+                subscription.target().postgresChangesStatus(false, StreamNotices.failed(describe(e)));
+            }
+        }
     }
 
     private void register(ChannelSubscription subscription, CompletableFuture<PostgresChangesSubscription> result,
@@ -187,7 +202,7 @@ final class TenantStream implements ChangeDispatcher.Context {
         try {
             CompletableFuture.delayedExecutor(SUBSCRIBE_RETRY.toMillis(), TimeUnit.MILLISECONDS, executor).execute(() -> {
                 if (!subscription.closed() && subscription.target().isOpen()) {
-                    register(subscription, new CompletableFuture<>(), false);
+                    registerOrReport(subscription, new CompletableFuture<>(), false);
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -266,11 +281,17 @@ final class TenantStream implements ChangeDispatcher.Context {
         }
         Future<?> previous = runFuture;
         StreamRun next = new StreamRun(this, previous);
+        try {
+            runFuture = executor.submit(next);
+        } catch (RejectedExecutionException e) {
+            // The server is stopping: joins are answered, nothing will stream.
+            streaming.complete(null);
+            return;
+        }
         run = next;
         state = StreamStatus.State.STARTING;
         since = Instant.now();
         problem = null;
-        runFuture = executor.submit(next);
     }
 
     /**
@@ -278,12 +299,27 @@ final class TenantStream implements ChangeDispatcher.Context {
      * {@link #IDLE_LINGER}. A join arriving afterwards starts a new task.
      */
     synchronized boolean retireIfIdle(StreamRun task) {
+        pruneEnded();
         if (run != task || !subscriptions.isEmpty()
                 || System.nanoTime() - emptySince < IDLE_LINGER.toNanos()) {
             return false;
         }
         run = null;
         return true;
+    }
+
+    /**
+     * Forgets channels that ended without closing their subscription: one that ended before its
+     * subscription was handed over (the stream was not live yet) is never told to close.
+     */
+    private void pruneEnded() {
+        for (ChannelSubscription subscription : subscriptions) {
+            if (!subscription.target().isOpen()) {
+                subscription.bindings().forEach(index::remove);
+                subscriptions.remove(subscription);
+                emptyCheck();
+            }
+        }
     }
 
     /** The task has a replication connection and streams. */
@@ -348,7 +384,7 @@ final class TenantStream implements ChangeDispatcher.Context {
     }
 
     /** The task ended (stopped, retired or failed for good). */
-    synchronized void ended(StreamRun task, String how) {
+    synchronized void ended(StreamRun task, String how, String lastSlot) {
         if (run == task) {
             run = null;
         }
@@ -357,7 +393,8 @@ final class TenantStream implements ChangeDispatcher.Context {
             since = Instant.now();
             slot = null;
         }
-        LOG.info(() -> "Change stream of tenant " + tenantId + " stopped (" + how + ")");
+        LOG.info(() -> "Change stream of tenant " + tenantId + " stopped (" + how + ")"
+                + (lastSlot == null ? "" : ": slot " + lastSlot + " released"));
     }
 
     /** Progress of the task, for the status report. */

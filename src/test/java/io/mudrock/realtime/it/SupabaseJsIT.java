@@ -4,6 +4,7 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -34,6 +35,9 @@ class SupabaseJsIT {
 
     private static final Duration SUITE_DEADLINE = Duration.ofMinutes(5);
 
+    /** A database the suites may restart under the server (SPARE_DB_URL, SPARE_DB_CONTROL). */
+    private static SpareDatabase spare;
+
     @Deployment(testable = false)
     static WebArchive deployment() {
         return Deployments.realtime();
@@ -43,6 +47,16 @@ class SupabaseJsIT {
     static void ready() throws Exception {
         Await.until("/health/ready UP", Duration.ofSeconds(60),
                 () -> TestServer.get("/health/ready").statusCode() == 200);
+        if (!Boolean.getBoolean("skip.e2e")) {
+            spare = SpareDatabase.start(TestServer.baseDir().resolve("target/e2e"));
+        }
+    }
+
+    @AfterAll
+    static void stopSpare() {
+        if (spare != null) {
+            spare.close();
+        }
     }
 
     @TestFactory
@@ -76,6 +90,8 @@ class SupabaseJsIT {
                 "JWT_SECRET", TestServer.TENANT_JWT_SECRET,
                 "API_JWT_SECRET", TestServer.API_JWT_SECRET,
                 "DB_URL", "postgres://postgres@localhost:" + TestServer.DB_PORT + "/postgres",
+                "SPARE_DB_URL", spare.url(),
+                "SPARE_DB_CONTROL", spare.controlUrl(),
                 "NO_COLOR", "1"));
         Process process = node.start();
         if (!process.waitFor(SUITE_DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
