@@ -140,35 +140,6 @@ public final class FilterParser {
 
     /** Elixir's {@code inspect} of a list of strings, which upstream puts in its error message. */
     private static String inspect(String... parts) {
-        StringBuilder out = new StringBuilder("[");
-        for (int p = 0; p < parts.length; p++) {
-            out.append(p == 0 ? "\"" : ", \"");
-            String s = parts[p];
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                switch (c) {
-                    case '"' -> out.append("\\\"");
-                    case '\\' -> out.append("\\\\");
-                    case '\n' -> out.append("\\n");
-                    case '\r' -> out.append("\\r");
-                    case '\t' -> out.append("\\t");
-                    case '\f' -> out.append("\\f");
-                    case '\b' -> out.append("\\b");
-                    case 0x0B -> out.append("\\v");
-                    case 0x07 -> out.append("\\a");
-                    case 0x1B -> out.append("\\e");
-                    case '#' -> out.append(i + 1 < s.length() && s.charAt(i + 1) == '{' ? "\\#" : "#");
-                    default -> {
-                        if (c < 0x20 || c == 0x7F) {
-                            out.append("\\x").append(String.format("%02X", (int) c));
-                        } else {
-                            out.append(c);
-                        }
-                    }
-                }
-            }
-            out.append('"');
-        }
-        return out.append(']').toString();
+        return ElixirInspect.strings(List.of(parts));
     }
 }

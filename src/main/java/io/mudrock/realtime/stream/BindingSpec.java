@@ -3,6 +3,7 @@ package io.mudrock.realtime.stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mudrock.realtime.changes.ChangeType;
+import io.mudrock.realtime.changes.ElixirInspect;
 import io.mudrock.realtime.changes.FilterCondition;
 import io.mudrock.realtime.changes.FilterParseException;
 import io.mudrock.realtime.changes.FilterParser;

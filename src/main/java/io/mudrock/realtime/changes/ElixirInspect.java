@@ -1,7 +1,6 @@
-package io.mudrock.realtime.stream;
+package io.mudrock.realtime.changes;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mudrock.realtime.changes.FilterCondition;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -9,15 +8,16 @@ import java.util.TreeMap;
 
 /**
  * Renders values the way Elixir's {@code inspect/1} does, because upstream embeds inspected
- * binding parameters in the {@code system} messages clients match on.
+ * binding parameters and filter parts in the error messages clients match on. One escaper for
+ * the filter parser and the stream's {@code system} messages.
  */
-final class ElixirInspect {
+public final class ElixirInspect {
 
     private ElixirInspect() {
     }
 
     /** {@code "text"} with Elixir's string escapes. */
-    static String string(String s) {
+    public static String string(String s) {
         StringBuilder out = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -49,7 +49,7 @@ final class ElixirInspect {
      * A decoded JSON value as Elixir shows the term Jason decodes it to: maps as
      * {@code %{"k" => v}} with keys sorted (small maps are ordered), {@code nil} for null.
      */
-    static String json(JsonNode node) {
+    public static String json(JsonNode node) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return "nil";
         }
@@ -77,7 +77,7 @@ final class ElixirInspect {
     }
 
     /** Parsed filters as upstream logs its {@code {column, op, value, negate}} tuples. */
-    static String filters(List<FilterCondition> conditions) {
+    public static String filters(List<FilterCondition> conditions) {
         StringBuilder out = new StringBuilder("[");
         for (FilterCondition c : conditions) {
             out.append(out.length() > 1 ? ", " : "").append('{').append(string(c.column())).append(", ")
@@ -88,7 +88,7 @@ final class ElixirInspect {
     }
 
     /** A list of strings, or {@code nil}. */
-    static String strings(List<String> values) {
+    public static String strings(List<String> values) {
         if (values == null) {
             return "nil";
         }
