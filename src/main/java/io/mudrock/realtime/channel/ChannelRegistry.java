@@ -87,17 +87,16 @@ public class ChannelRegistry {
     }
 
     /**
-     * Makes a joined channel visible to fan-out. {@code beforeVisible} (the join reply) is
-     * queued first, and {@code presence_state} right after, in the topic's lock, so that no
-     * broadcast or diff reaches the client before its join reply and no diff is lost between
-     * the snapshot and the first diff.
+     * Makes a joined channel visible to fan-out and queues its join reply as one step on its
+     * link, then {@code presence_state}, in the topic's lock. So no broadcast or diff reaches
+     * the client before its join reply, none sent after the client saw the reply is missed, and
+     * no diff is lost between the snapshot and the first diff.
      */
-    void join(ChannelMember member, Runnable beforeVisible) {
+    void join(ChannelMember member, OutboundFrame reply) {
         topics.compute(member.key(), (key, existing) -> {
             Topic topic = existing != null ? existing : new Topic(presenceRefs);
             synchronized (topic) {
-                beforeVisible.run();
-                topic.members.add(member);
+                member.link().publishThenSend(() -> topic.members.add(member), reply);
                 if (member.receivesPresence()) {
                     member.send(FrameEncoder.push(member.serializer(), member.joinRef(), member.topic(),
                             "presence_state", topic.presence.state()));

@@ -23,6 +23,18 @@ public interface ClientLink {
     void send(OutboundFrame frame);
 
     /**
+     * Runs {@code publish} and queues {@code frame} as one step: the frame cannot reach the
+     * client before {@code publish} has run, and a frame queued by a thread that sees the
+     * effect of {@code publish} is queued after it. A join uses it to make its channel visible
+     * to fan-out and queue its reply, so that the client, once it sees the reply, is sent every
+     * broadcast that follows, and never one before the reply.
+     *
+     * @param publish a short step taking no lock of this link's owner (e.g. adding to a set)
+     * @param frame the frame
+     */
+    void publishThenSend(Runnable publish, OutboundFrame frame);
+
+    /**
      * Whether the send queue is more than half full, so a producer that can wait (the change
      * stream) should let it drain before queuing more.
      *

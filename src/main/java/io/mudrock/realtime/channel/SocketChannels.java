@@ -296,7 +296,7 @@ public final class SocketChannels {
         }
         OutboundFrame reply = FrameEncoder.reply(link.serializer(), m.joinRef(), m.ref(), m.topic(), ReplyStatus.OK,
                 response);
-        services.registry().join(member, () -> link.send(reply));
+        services.registry().join(member, reply);
         member.replied();
         for (StoredBroadcast stored : replayed) {
             replay(member, stored);

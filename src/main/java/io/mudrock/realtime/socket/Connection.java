@@ -41,6 +41,8 @@ public final class Connection implements ClientLink {
     private static final AtomicLong IDS = new AtomicLong();
     private static final int MAX_REASON_BYTES = 123;
 
+    private static final Runnable NOTHING = () -> { };
+
     /** Close code when the send queue overflows: "try again later". */
     static final int CLOSE_TRY_AGAIN_LATER = 1013;
 
@@ -162,7 +164,15 @@ public final class Connection implements ClientLink {
 
     @Override
     public void send(OutboundFrame frame) {
+        publishThenSend(NOTHING, frame);
+    }
+
+    @Override
+    public void publishThenSend(Runnable publish, OutboundFrame frame) {
+        // The lock orders this against every other send: a sender that saw publish's effect
+        // queues after the frame, and the frame is written only after the lock is released.
         synchronized (this) {
+            publish.run();
             if (closing) {
                 return;
             }

@@ -15,6 +15,8 @@ final class RecordingLink implements ClientLink {
     final List<String> frames = new ArrayList<>();
     Integer closeCode;
     String closeReason;
+    /** Runs once, after the next frame is recorded: stands for the client acting on that frame. */
+    Runnable onNextFrame;
 
     RecordingLink(Serializer serializer) {
         this.serializer = serializer;
@@ -34,6 +36,17 @@ final class RecordingLink implements ClientLink {
     public synchronized void send(OutboundFrame frame) {
         frames.add(frame instanceof OutboundFrame.Text text ? text.text()
                 : "binary:" + ((OutboundFrame.Binary) frame).length());
+        Runnable reaction = onNextFrame;
+        onNextFrame = null;
+        if (reaction != null) {
+            reaction.run();
+        }
+    }
+
+    @Override
+    public synchronized void publishThenSend(Runnable publish, OutboundFrame frame) {
+        publish.run();
+        send(frame);
     }
 
     @Override

@@ -189,6 +189,20 @@ class SocketChannelsTest {
     }
 
     @Test
+    void aBroadcastSentOnceTheJoinReplyArrivedReachesTheNewMember() {
+        Client sender = new Client().join("1", "realtime:race", "{}");
+        Client receiver = new Client();
+        // The sender broadcasts the moment the receiver's join reply goes out, as a test does
+        // that waits for SUBSCRIBED and then sends: the receiver must already be listening.
+        receiver.link.onNextFrame = () -> sender.send(
+                "[\"1\",\"2\",\"realtime:race\",\"broadcast\",{\"type\":\"broadcast\",\"event\":\"e\",\"payload\":{}}]");
+        receiver.join("1", "realtime:race", "{}");
+        assertEquals(List.of(ok("1", "realtime:race"),
+                "[null,null,\"realtime:race\",\"broadcast\",{\"type\":\"broadcast\",\"event\":\"e\",\"payload\":{}}]"),
+                receiver.link.take());
+    }
+
+    @Test
     void broadcastSelfAckPayloadLimitAndEventLimit() {
         Client sender = new Client().join("1", "realtime:b", "{\"broadcast\":{\"ack\":true}}");
         Client receiver = new Client().join("1", "realtime:b", "{}");
