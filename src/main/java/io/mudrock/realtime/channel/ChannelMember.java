@@ -30,6 +30,8 @@ public final class ChannelMember implements PostgresChangesTarget {
     private volatile TopicPermissions permissions = new TopicPermissions(false, false, false, false);
     private volatile boolean presenceEnabled;
     private volatile boolean joined;
+    // Set with the join reply queued (ChannelRegistry.join): changes go out only after the reply.
+    private volatile boolean replyQueued;
     private volatile boolean open = true;
     private volatile PostgresChangesSubscription subscription;
     private volatile List<PostgresBinding> bindings = List.of();
@@ -97,7 +99,7 @@ public final class ChannelMember implements PostgresChangesTarget {
 
     @Override
     public boolean deliver(FanOutFrames frames) {
-        if (!open || !joined) {
+        if (!open || !replyQueued) {
             return false;
         }
         frames.frameFor(link.serializer()).ifPresent(link::send);
@@ -174,6 +176,11 @@ public final class ChannelMember implements PostgresChangesTarget {
 
     boolean joined() {
         return joined;
+    }
+
+    /** Called in the same step as queuing the join reply, under the link's send lock. */
+    void replyQueued() {
+        replyQueued = true;
     }
 
     /**

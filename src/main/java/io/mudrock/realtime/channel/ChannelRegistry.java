@@ -96,7 +96,10 @@ public class ChannelRegistry {
         topics.compute(member.key(), (key, existing) -> {
             Topic topic = existing != null ? existing : new Topic(presenceRefs);
             synchronized (topic) {
-                member.link().publishThenSend(() -> topic.members.add(member), reply);
+                member.link().publishThenSend(() -> {
+                    topic.members.add(member);
+                    member.replyQueued();
+                }, reply);
                 if (member.receivesPresence()) {
                     member.send(FrameEncoder.push(member.serializer(), member.joinRef(), member.topic(),
                             "presence_state", topic.presence.state()));

@@ -28,7 +28,7 @@ public interface PostgresChangesTarget {
      *
      * @param ids the ids of this channel's bindings that matched
      * @param dataJson the {@code data} object, serialized once per change by the caller
-     * @return true if queued, false if skipped (the channel is closed or not joined yet)
+     * @return true if queued, false if skipped (the channel is closed, or its join reply is not queued yet)
      */
     boolean deliver(long[] ids, String dataJson);
 
