@@ -158,7 +158,11 @@ public final class WalThroughput {
         for (String s : slots) {
             db.createSlot(s);
         }
+        // JFR is started before the stop: jcmd cannot attach to a stopped process.
+        Profiler prof = client == null ? null : new Profiler(server, env.work.resolve("profiles"), "wal-" + rowsPerTx,
+                !o.str("profile", "on").equals("off"));
         if (client != null) {
+            prof.start();
             server.suspend();
         }
         double genS;
@@ -187,9 +191,6 @@ public final class WalThroughput {
         if (client != null) {
             long base = frames.get();
             firstNanos.set(0);
-            Profiler prof = new Profiler(server, env.work.resolve("profiles"), "wal-" + rowsPerTx,
-                    !o.str("profile", "on").equals("off"));
-            prof.start();
             double cpu0 = server.cpuSeconds();
             long t0 = System.nanoTime();
             server.resume();
