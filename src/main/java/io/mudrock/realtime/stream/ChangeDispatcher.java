@@ -60,6 +60,24 @@ final class ChangeDispatcher {
     private record MaskKey(TableInfo table, TableAccess access, List<String> select) {
     }
 
+    /**
+     * One serialized form of a change for one channel, with the ids of the bindings it answers.
+     * Found by identity: each column mask's data string is built once per change, and hashing
+     * a fresh payload string cost more than everything else in routing.
+     */
+    private record Variant(String data, List<Long> ids) {
+        static List<Long> idsFor(List<Variant> variants, String data) {
+            for (Variant variant : variants) {
+                if (variant.data == data) {
+                    return variant.ids;
+                }
+            }
+            Variant added = new Variant(data, new ArrayList<>(2));
+            variants.add(added);
+            return added.ids;
+        }
+    }
+
     private record FrameKey(String topic, long[] ids, String data) {
         @Override
         public boolean equals(Object o) {
@@ -192,7 +210,7 @@ final class ChangeDispatcher {
         PreparedChange prepared = null;
         Map<ColumnMask, String> dataByMask = new HashMap<>(4);
         // Per channel, the data variants in first-seen order, each with its binding ids.
-        Map<ChannelSubscription, Map<String, List<Long>>> perChannel = new LinkedHashMap<>();
+        Map<ChannelSubscription, List<Variant>> perChannel = new LinkedHashMap<>();
         for (LiveBinding binding : routed.bindings()) {
             ChannelSubscription subscription = binding.owner();
             if (!subscription.live()) {
@@ -216,8 +234,7 @@ final class ChangeDispatcher {
             }
             PreparedChange once = prepared;
             String data = dataByMask.computeIfAbsent(mask, m -> serializer.serialize(once, m, access.rlsEnabled()));
-            List<Long> ids = perChannel.computeIfAbsent(subscription, s -> new LinkedHashMap<>(2))
-                    .computeIfAbsent(data, d -> new ArrayList<>(2));
+            List<Long> ids = Variant.idsFor(perChannel.computeIfAbsent(subscription, s -> new ArrayList<>(1)), data);
             if (!ids.contains(binding.id())) { // a binding being replaced after a token refresh
                 ids.add(binding.id());
             }
@@ -227,11 +244,11 @@ final class ChangeDispatcher {
         }
         gate.pace(perChannel.size());
         Map<FrameKey, FanOutFrames> frames = new HashMap<>();
-        for (Map.Entry<ChannelSubscription, Map<String, List<Long>>> channel : perChannel.entrySet()) {
+        for (Map.Entry<ChannelSubscription, List<Variant>> channel : perChannel.entrySet()) {
             PostgresChangesTarget target = channel.getKey().target();
-            for (Map.Entry<String, List<Long>> variant : channel.getValue().entrySet()) {
-                long[] ids = variant.getValue().stream().mapToLong(Long::longValue).toArray();
-                FanOutFrames shared = frames.computeIfAbsent(new FrameKey(target.topic(), ids, variant.getKey()),
+            for (Variant variant : channel.getValue()) {
+                long[] ids = variant.ids().stream().mapToLong(Long::longValue).toArray();
+                FanOutFrames shared = frames.computeIfAbsent(new FrameKey(target.topic(), ids, variant.data()),
                         key -> FrameEncoder.postgresChanges(key.topic(), key.ids(), key.data()));
                 gate.awaitRoom(target);
                 try {
