@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * (b) Debezium embedded, (c) our server delivering every change to one supabase-protocol
  * subscriber over a real WebSocket. Contenders (a)-(b) run pinned to the server core; (c) is our
  * server on that core, SIGSTOPped while the backlog is written and resumed to drain it first (a
- * longer stop would outlast the container's 90 s WebSocket idle timeout), with the subscriber on
+ * longer stop would outlast the server's 60 s idle limit for silent clients), with the subscriber on
  * the client core.
  */
 public final class WalThroughput {
@@ -184,7 +184,7 @@ public final class WalThroughput {
         System.out.printf("backlog written in %.1f s (end LSN %s)%n", genS, endLsn);
 
         // (c) our server, first: it is stopped while the backlog is written, and a socket stopped
-        // for longer than the container's 90 s idle timeout is closed on resume.
+        // for longer than the server's 60 s idle limit is closed on resume.
         double cRate = Double.NaN;
         double cpuPerChange = Double.NaN;
         Map<String, Object> c = new LinkedHashMap<>();
