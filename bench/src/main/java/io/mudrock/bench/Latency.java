@@ -35,6 +35,9 @@ public final class Latency {
     private static final byte[] NAME_P = "\"name\":\"P".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NAME_END = "\"name\":\"END\"".getBytes(StandardCharsets.US_ASCII);
 
+    /** Seconds of load before the recorded window (rows not timed), after every server (re)start. */
+    private final int warmupS;
+
     // written on the client loop thread
     private Histogram hist = new Histogram(TimeUnit.SECONDS.toMicros(120), 3);
     private volatile long deliveries;
@@ -44,6 +47,7 @@ public final class Latency {
     public Latency(Bench.Options o) {
         this.o = o;
         this.env = new Bench.Env(o);
+        this.warmupS = o.integer("warmup-s", 5);
     }
 
     public int run() throws Exception {
@@ -120,18 +124,25 @@ public final class Latency {
     }
 
     /** Commits 1-row inserts from one connection until stopped; returns the number committed. */
+    /**
+     * Commits 1-row transactions at a fixed rate. For the first {@code warmupS} seconds rows are
+     * named {@code W...}, which no receiver times, so JIT compilation and connection set-up right
+     * after a (re)start do not count; then {@code L<epoch µs>}, counted in {@code committed}.
+     */
     private static final class Load {
         final AtomicBoolean stop = new AtomicBoolean();
         volatile long committed;
         volatile long elapsedNanos;
 
-        CompletableFuture<Void> start(BenchDb db, double rate) {
+        CompletableFuture<Void> start(BenchDb db, double rate, int warmupS) {
             return CompletableFuture.runAsync(() -> {
                 try (Connection c = db.connect();
                      PreparedStatement ps = c.prepareStatement("INSERT INTO public.wells(name, status, total_depth_m) VALUES (?, 'live', 1234.5)")) {
                     c.setAutoCommit(true);
                     long t0 = System.nanoTime();
+                    long recordFrom = t0 + TimeUnit.SECONDS.toNanos(warmupS);
                     long n = 0;
+                    long recorded = 0;
                     while (!stop.get()) {
                         if (rate > 0) {
                             long due = t0 + (long) (n * 1e9 / rate);
@@ -140,11 +151,15 @@ public final class Latency {
                                 TimeUnit.NANOSECONDS.sleep(wait);
                             }
                         }
-                        ps.setString(1, "L" + Bench.epochMicros());
+                        boolean warm = System.nanoTime() >= recordFrom;
+                        ps.setString(1, (warm ? "L" : "W") + Bench.epochMicros());
                         ps.executeUpdate();
-                        committed = ++n;
+                        n++;
+                        if (warm) {
+                            committed = ++recorded;
+                        }
                     }
-                    elapsedNanos = System.nanoTime() - t0;
+                    elapsedNanos = System.nanoTime() - Math.max(t0, recordFrom);
                 } catch (Exception e) {
                     throw new RuntimeException(e);
                 }
@@ -191,8 +206,8 @@ public final class Latency {
             insert(db, "P" + System.nanoTime());
         }
         Load load = new Load();
-        CompletableFuture<Void> f = load.start(db, o.dbl("rate", 4000));
-        Thread.sleep(seconds * 1000L);
+        CompletableFuture<Void> f = load.start(db, o.dbl("rate", 4000), warmupS);
+        Thread.sleep((warmupS + seconds) * 1000L);
         load.stop.set(true);
         f.join();
         insert(db, "END");
@@ -292,8 +307,8 @@ public final class Latency {
                     !o.str("profile", "on").equals("off"));
             prof.start();
             Load load = new Load();
-            CompletableFuture<Void> f = load.start(db, o.dbl("rate", 4000));
-            Thread.sleep(seconds * 1000L);
+            CompletableFuture<Void> f = load.start(db, o.dbl("rate", 4000), warmupS);
+            Thread.sleep((warmupS + seconds) * 1000L);
             load.stop.set(true);
             f.join();
             insert(db, "END");
