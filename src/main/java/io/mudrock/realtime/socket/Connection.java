@@ -81,10 +81,12 @@ public final class Connection implements ClientLink {
     private CloseStatus immediateClose;
     private long closeRequestedNanos;
     private CloseStatus sentClose;
+    // A write left bytes unflushed: the token holder flushes once the output is ready. Token-guarded.
+    private boolean flushOwed;
 
     private volatile long lastInboundNanos = System.nanoTime();
     // Since when the output has not been ready; 0 when it is. Read by the registry's sweep.
-    private volatile long writeStartedNanos;
+    private volatile long notReadySinceNanos;
     private volatile boolean malformedLogged;
     private final AtomicLong malformedFrames = new AtomicLong();
 
@@ -171,7 +173,7 @@ public final class Connection implements ClientLink {
      * @return nanoseconds the output has been waiting for the client to read, 0 when it is not
      */
     long writeStalledForNanos(long nowNanos) {
-        long started = writeStartedNanos;
+        long started = notReadySinceNanos;
         return started == 0 ? 0 : nowNanos - started;
     }
 
@@ -354,6 +356,7 @@ public final class Connection implements ClientLink {
                 return;
             }
             byte[] batch;
+            boolean closeNow = false;
             synchronized (this) {
                 if (!ready) {
                     if (readyAgain) {
@@ -361,33 +364,38 @@ public final class Connection implements ClientLink {
                         continue;
                     }
                     writer = Writer.BLOCKED;
-                    if (writeStartedNanos == 0) {
-                        writeStartedNanos = System.nanoTime();
+                    if (notReadySinceNanos == 0) {
+                        notReadySinceNanos = System.nanoTime();
                     }
                     return;
                 }
                 readyAgain = false;
-                writeStartedNanos = 0;
+                notReadySinceNanos = 0;
                 if (writer == Writer.DONE) {
                     return;
                 }
-                if (sentClose != null) {
-                    writer = Writer.DONE;
-                    batch = null;
-                } else {
-                    batch = nextBatch();
-                    if (batch == null) {
+                batch = flushOwed || sentClose != null ? null : nextBatch();
+                if (batch == null && !flushOwed) {
+                    if (sentClose != null) {
+                        writer = Writer.DONE;
+                        closeNow = true;
+                    } else {
                         writer = Writer.IDLE;
                         return;
                     }
                 }
             }
-            if (batch == null) {
+            if (closeNow) {
                 output.close(); // the close frame is out
                 return;
             }
             try {
-                output.write(batch);
+                if (batch == null) {
+                    output.flush();
+                    flushOwed = false;
+                } else {
+                    flushOwed = !output.write(batch);
+                }
             } catch (IOException | RuntimeException e) {
                 gone(e);
                 return;
@@ -448,7 +456,7 @@ public final class Connection implements ClientLink {
         controls.clear();
         queuedBytes = 0;
         writer = Writer.DONE;
-        writeStartedNanos = 0;
+        notReadySinceNanos = 0;
     }
 
     /**

@@ -16,13 +16,22 @@ interface SocketOutput {
     boolean isReady();
 
     /**
-     * Writes and flushes encoded frames. Called only after {@link #isReady()} returned true, by one
-     * thread at a time.
+     * Writes encoded frames and flushes them if the output is still ready after the write. Called
+     * only after {@link #isReady()} returned true, by one thread at a time.
      *
      * @param frames whole frames, header and payload
+     * @return true when flushed; false when the write goes on and {@link #flush()} is owed once ready
      * @throws IOException when the connection is gone
      */
-    void write(byte[] frames) throws IOException;
+    boolean write(byte[] frames) throws IOException;
+
+    /**
+     * Flushes what a write that did not finish at once left buffered. Called only after
+     * {@link #isReady()} returned true.
+     *
+     * @throws IOException when the connection is gone
+     */
+    void flush() throws IOException;
 
     /** Closes the connection now; bytes already written are sent first where the container can. */
     void close();

@@ -95,12 +95,19 @@ public final class UpgradedSocket implements HttpUpgradeHandler, SocketOutput {
     }
 
     @Override
-    public void write(byte[] frames) throws IOException {
+    public boolean write(byte[] frames) throws IOException {
         out.write(frames);
-        // A write that could not finish goes on by itself; only one that did needs its flush.
-        if (out.isReady()) {
-            out.flush();
+        // Flushing is a write too: allowed only while ready, else it is owed for later.
+        if (!out.isReady()) {
+            return false;
         }
+        out.flush();
+        return true;
+    }
+
+    @Override
+    public void flush() throws IOException {
+        out.flush();
     }
 
     @Override

@@ -37,6 +37,9 @@ class ConnectionTest {
         boolean completeInline;
         String closeFrame;
         boolean connectionClosed;
+        boolean unflushed;
+        boolean closedUnflushed;
+        int flushes;
         Connection connection;
 
         @Override
@@ -45,7 +48,7 @@ class ConnectionTest {
         }
 
         @Override
-        public void write(byte[] frames) {
+        public boolean write(byte[] frames) {
             assertTrue(ready, "written while the output was not ready");
             assertNull(closeFrame, "nothing may follow the close frame");
             writes++;
@@ -57,10 +60,21 @@ class ConnectionTest {
                 }
             }
             ready = completeInline;
+            unflushed = !ready;
+            return ready;
+        }
+
+        @Override
+        public void flush() {
+            assertTrue(ready, "flushed while the output was not ready");
+            assertTrue(unflushed, "flushed with nothing owed");
+            unflushed = false;
+            flushes++;
         }
 
         @Override
         public void close() {
+            closedUnflushed = unflushed;
             connectionClosed = true;
         }
 
@@ -161,6 +175,22 @@ class ConnectionTest {
         assertFalse(fake.connectionClosed);
         fake.completeOne();
         assertTrue(fake.connectionClosed, "the connection closes once the close frame is written");
+        assertFalse(fake.closedUnflushed, "and flushed");
+    }
+
+    @Test
+    void aWriteThatDidNotFinishIsFlushedOnceTheOutputIsReady() {
+        FakeOutput fake = new FakeOutput();
+        Connection connection = connection(fake, SendQueueLimits.DEFAULT);
+        connection.send(text("last"));
+        assertTrue(fake.unflushed);
+        fake.completeOne();
+        assertEquals(1, fake.flushes, "the bytes of the last write do not stay in a buffer");
+        assertFalse(fake.unflushed);
+        fake.completeInline = true;
+        connection.send(text("next"));
+        assertEquals(List.of("last", "next"), fake.written);
+        assertEquals(1, fake.flushes, "a write that finished at once was flushed with it");
     }
 
     @Test
@@ -269,7 +299,7 @@ class ConnectionTest {
             }
 
             @Override
-            public void write(byte[] frames) throws IOException {
+            public boolean write(byte[] frames) throws IOException {
                 if (inWrite.getAndIncrement() != 0 || !ready) {
                     overlaps.incrementAndGet();
                 }
@@ -282,6 +312,11 @@ class ConnectionTest {
                     });
                 }
                 inWrite.decrementAndGet();
+                return ready;
+            }
+
+            @Override
+            public void flush() {
             }
 
             @Override
