@@ -1,6 +1,7 @@
 package io.mudrock.realtime.protocol;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -12,18 +13,58 @@ import java.util.Objects;
 public sealed interface OutboundFrame permits OutboundFrame.Text, OutboundFrame.Binary {
 
     /**
-     * A text frame.
+     * The frame's payload as it goes on the wire (UTF-8 for text). A frame shared by thousands of
+     * receivers encodes its text once: the first caller caches the bytes in the frame.
      *
-     * @param text the JSON text to send
+     * @return the payload bytes; callers must not modify them
      */
-    record Text(String text) implements OutboundFrame {
+    byte[] wireBytes();
+
+    /**
+     * A text frame. Not a record because it caches its UTF-8 encoding.
+     */
+    final class Text implements OutboundFrame {
+        private final String text;
+        // Racy single-check cache like String's hash: every thread computes the same bytes.
+        private byte[] utf8;
+
         /**
          * Rejects a missing text: every Phoenix message has one.
          *
          * @param text the JSON text to send
          */
-        public Text {
-            Objects.requireNonNull(text, "text");
+        public Text(String text) {
+            this.text = Objects.requireNonNull(text, "text");
+        }
+
+        /** @return the JSON text to send */
+        public String text() {
+            return text;
+        }
+
+        @Override
+        public byte[] wireBytes() {
+            byte[] bytes = utf8;
+            if (bytes == null) {
+                bytes = text.getBytes(StandardCharsets.UTF_8);
+                utf8 = bytes;
+            }
+            return bytes;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Text other && text.equals(other.text);
+        }
+
+        @Override
+        public int hashCode() {
+            return text.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "Text[text=" + text + "]";
         }
     }
 
@@ -48,6 +89,11 @@ public sealed interface OutboundFrame permits OutboundFrame.Text, OutboundFrame.
          */
         public ByteBuffer asByteBuffer() {
             return ByteBuffer.wrap(bytes).asReadOnlyBuffer();
+        }
+
+        @Override
+        public byte[] wireBytes() {
+            return bytes;
         }
 
         /** @return the frame length in bytes */

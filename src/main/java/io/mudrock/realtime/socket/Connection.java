@@ -8,32 +8,32 @@ import io.mudrock.realtime.protocol.InboundMessage;
 import io.mudrock.realtime.protocol.MalformedFrame;
 import io.mudrock.realtime.protocol.OutboundFrame;
 import io.mudrock.realtime.protocol.Serializer;
-import jakarta.websocket.CloseReason;
-import jakarta.websocket.RemoteEndpoint;
-import jakarta.websocket.SendResult;
-import jakarta.websocket.Session;
+import io.mudrock.realtime.wire.CloseStatus;
+import io.mudrock.realtime.wire.FrameWriter;
+import io.mudrock.realtime.wire.Opcode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One client socket: decodes its frames for its {@link SocketChannels}, and owns its bounded
+ * One client socket: decodes its messages for its {@link SocketChannels}, and owns its bounded
  * send queue.
  *
- * <p>Sending: {@link #send} only appends to the queue; one asynchronous write is in flight at a
- * time and its completion starts the next, which keeps the order frames were queued in and
- * never blocks the thread that queued them (a broadcaster, a change stream, another client's
- * read thread). A socket whose queue passes its bounds is closed with 1013 and a reason, and its
- * queue dropped, so a slow client costs nobody else anything. Writes that complete inline are
- * continued in a loop rather than by recursion. Writes have no container timeout (Liberty would
- * schedule and cancel a timer per frame); {@link ConnectionRegistry}'s sweep closes a socket
- * whose write has waited too long instead.
+ * <p>Sending: {@link #send} appends to the queue and, when no other thread holds the socket's
+ * writing token, takes it and writes right away. The token holder writes every frame queued so
+ * far as one batch (one write and one flush) and loops while the output stays ready; when the
+ * output is not ready the token waits for {@link #outputReady()}, the container's callback, which
+ * continues. So frames leave in the order they were queued, nothing writes concurrently, and no
+ * thread that queues (a broadcaster, a change stream, another client's read thread) ever waits.
+ * A socket whose queue passes its bounds is closed with 1013 and a reason, and its queue dropped,
+ * so a slow client costs nobody else anything. {@link ConnectionRegistry}'s sweep closes a socket
+ * whose output has not been ready for too long.
  */
 public final class Connection implements ClientLink {
 
@@ -42,43 +42,60 @@ public final class Connection implements ClientLink {
     private static final int MAX_REASON_BYTES = 123;
 
     private static final Runnable NOTHING = () -> { };
+    /** Pongs waiting beyond this are dropped: answering the latest pings is enough (RFC 6455 5.5.3). */
+    private static final int MAX_QUEUED_CONTROLS = 16;
+
+    /** Who holds the writing token. */
+    private enum Writer {
+        /** Nobody: the next sender takes it. */
+        IDLE,
+        /** A thread is writing and will look at the queue again before letting go. */
+        ACTIVE,
+        /** The output was not ready: {@link #outputReady()} resumes. */
+        BLOCKED,
+        /** The close frame is out, or the connection is gone: nothing more is written. */
+        DONE
+    }
 
     /** Close code when the send queue overflows: "try again later". */
     static final int CLOSE_TRY_AGAIN_LATER = 1013;
 
     private final String id = Long.toString(IDS.incrementAndGet(), 36);
-    private final Session session;
+    private final SocketOutput output;
     private final Serializer serializer;
     private final String tenantId;
     private final SendQueueLimits limits;
-    private final Executor closer;
     private final ConnectionRegistry registry;
     private SocketChannels channels;
 
     // Send queue state, guarded by this.
     private final ArrayDeque<OutboundFrame> queue = new ArrayDeque<>();
+    private final ArrayDeque<byte[]> controls = new ArrayDeque<>();
     private long queuedBytes;
-    private boolean writing;
-    private long writeSequence;
-    private Thread writer;
-    private boolean completedInline;
+    private Writer writer = Writer.IDLE;
+    // outputReady() arrived while the token was ACTIVE: the holder must look at isReady() again.
+    private boolean readyAgain;
     private boolean closing;
-    private int closeCode;
-    private String closeReason;
+    // A close after the queued frames (close), or now with the queue dropped (terminate).
+    private CloseStatus gracefulClose;
+    private CloseStatus immediateClose;
+    private long closeRequestedNanos;
+    private CloseStatus sentClose;
+    // A write left bytes unflushed: the token holder flushes once the output is ready. Token-guarded.
+    private boolean flushOwed;
 
     private volatile long lastInboundNanos = System.nanoTime();
-    // When the write in flight started; 0 when none is. Read by the registry's sweep.
-    private volatile long writeStartedNanos;
+    // Since when the output has not been ready; 0 when it is. Read by the registry's sweep.
+    private volatile long notReadySinceNanos;
     private volatile boolean malformedLogged;
     private final AtomicLong malformedFrames = new AtomicLong();
 
-    Connection(Session session, Serializer serializer, String tenantId, SendQueueLimits limits, Executor closer,
+    Connection(SocketOutput output, Serializer serializer, String tenantId, SendQueueLimits limits,
             ConnectionRegistry registry) {
-        this.session = session;
+        this.output = output;
         this.serializer = serializer;
         this.tenantId = tenantId;
         this.limits = limits;
-        this.closer = closer;
         this.registry = registry;
     }
 
@@ -106,6 +123,11 @@ public final class Connection implements ClientLink {
     }
 
     // --- inbound ------------------------------------------------------------------------------
+
+    /** Any frame from the client, control frames included, shows it is alive. */
+    void heard() {
+        lastInboundNanos = System.nanoTime();
+    }
 
     void onText(String text) {
         lastInboundNanos = System.nanoTime();
@@ -148,10 +170,10 @@ public final class Connection implements ClientLink {
 
     /**
      * @param nowNanos {@link System#nanoTime()} now
-     * @return nanoseconds the write in flight has been waiting for the client, 0 when none is
+     * @return nanoseconds the output has been waiting for the client to read, 0 when it is not
      */
     long writeStalledForNanos(long nowNanos) {
-        long started = writeStartedNanos;
+        long started = notReadySinceNanos;
         return started == 0 ? 0 : nowNanos - started;
     }
 
@@ -176,19 +198,19 @@ public final class Connection implements ClientLink {
             if (closing) {
                 return;
             }
-            if (writing) {
-                int size = sizeOf(frame);
-                if (queue.size() >= limits.maxFrames() || queuedBytes + size > limits.maxBytes()) {
-                    overflow();
-                    return;
-                }
-                queue.addLast(frame);
-                queuedBytes += size;
+            int size = sizeOf(frame);
+            if (writer != Writer.IDLE
+                    && (queue.size() >= limits.maxFrames() || queuedBytes + size > limits.maxBytes())) {
+                overflow();
                 return;
             }
-            writing = true; // nothing waits: this thread writes it now
+            queue.addLast(frame);
+            queuedBytes += size;
+            if (!takeToken()) {
+                return;
+            }
         }
-        pump(frame);
+        pump();
     }
 
     @Override
@@ -203,173 +225,255 @@ public final class Connection implements ClientLink {
                 return;
             }
             closing = true;
-            closeCode = code;
-            closeReason = reason;
-            if (writing) {
-                return; // the pump closes once the frames queued before this call are written
+            gracefulClose = new CloseStatus(code, truncate(reason));
+            closeRequestedNanos = System.nanoTime();
+            if (!takeToken()) {
+                return; // the token holder closes once the frames queued before this call are out
             }
         }
-        closeNow(code, reason);
+        pump();
     }
 
     /**
      * Closes the socket now, dropping whatever is still queued: for a client that does not read
-     * or does not talk, waiting for its queue would be waiting forever.
+     * or does not talk, waiting for its queue would be waiting forever. The close frame still
+     * goes out once the output is ready.
      *
      * @param code the close code
      * @param reason the close reason
      */
     void terminate(int code, String reason) {
         synchronized (this) {
-            if (closing && closeReason == null) {
+            if (immediateClose != null) {
                 return;
             }
-            closing = true;
-            closeReason = null;
-            queue.clear();
-            queuedBytes = 0;
+            dropQueue(new CloseStatus(code, truncate(reason)));
+            if (!takeToken()) {
+                return;
+            }
         }
-        closeNow(code, reason);
+        pump();
     }
 
-    /** The queue passed its bounds: drop it and close, off this thread. Called with the lock held. */
+    /**
+     * Answers a ping; sent before queued frames, which may be many.
+     *
+     * @param payload the ping's payload
+     */
+    void pong(byte[] payload) {
+        synchronized (this) {
+            if (sentClose != null || immediateClose != null || controls.size() >= MAX_QUEUED_CONTROLS) {
+                return;
+            }
+            controls.addLast(FrameWriter.frame(Opcode.PONG, payload));
+            if (!takeToken()) {
+                return;
+            }
+        }
+        pump();
+    }
+
+    /**
+     * Closes the connection without a close frame when one was asked for more than {@code deadline}
+     * ago and the client has not read enough since for it to be written.
+     *
+     * @param nowNanos {@link System#nanoTime()} now
+     * @param deadlineNanos how long a close may wait for the client
+     * @return whether it was closed
+     */
+    boolean abortIfCloseOverdue(long nowNanos, long deadlineNanos) {
+        synchronized (this) {
+            if (!closing || writer != Writer.BLOCKED || nowNanos - closeRequestedNanos <= deadlineNanos) {
+                return false;
+            }
+            abandonWrites();
+        }
+        LOG.info(() -> "Socket " + id + " of tenant " + tenantId + ": the client read nothing for the close frame, "
+                + "closing the connection without it");
+        output.close();
+        return true;
+    }
+
+    /** @return the close frame we sent, or null */
+    synchronized CloseStatus sentClose() {
+        return sentClose;
+    }
+
+    /** The queue passed its bounds: drop it and close. Called with the lock held; the caller pumps. */
     private void overflow() {
         int dropped = queue.size();
         LOG.info(() -> "Closing socket " + id + " of tenant " + tenantId + ": send queue full (" + dropped
                 + " frames waiting), the client reads too slowly");
+        dropQueue(new CloseStatus(CLOSE_TRY_AGAIN_LATER, "send queue overflow: client too slow"));
+    }
+
+    /** With the lock held: nothing queued is sent any more, only the close frame. */
+    private void dropQueue(CloseStatus status) {
+        if (!closing) {
+            closeRequestedNanos = System.nanoTime();
+        }
         closing = true;
+        immediateClose = status;
         queue.clear();
         queuedBytes = 0;
-        closeNow(CLOSE_TRY_AGAIN_LATER, "send queue overflow: client too slow");
     }
 
-    /** Writes {@code first}, then every frame queued meanwhile, one write in flight at a time. */
-    private void pump(OutboundFrame first) {
-        OutboundFrame frame = first;
-        while (frame != null) {
-            long sequence;
-            synchronized (this) {
-                sequence = ++writeSequence;
-                writer = Thread.currentThread();
-                completedInline = false;
-            }
-            final long mine = sequence;
-            writeStartedNanos = System.nanoTime();
-            try {
-                write(frame, result -> written(mine, result));
-            } catch (RuntimeException e) {
-                // The session closed under us; onClose cleans up.
-                LOG.fine(() -> "Send on socket " + id + " failed: " + e);
-                abandonWrites();
-                return;
-            }
-            synchronized (this) {
-                if (writeSequence != mine || writer != Thread.currentThread()) {
-                    return; // the completion arrived on another thread, which continues the pump
-                }
-                writer = null;
-                if (!completedInline) {
-                    return; // still in flight: its completion continues the pump
-                }
-                frame = next();
-            }
+    /** With the lock held: takes the writing token if nobody holds it. */
+    private boolean takeToken() {
+        if (writer != Writer.IDLE) {
+            return false;
         }
-    }
-
-    private void written(long sequence, SendResult result) {
-        writeStartedNanos = 0;
-        if (!result.isOK()) {
-            LOG.fine(() -> "Write to socket " + id + " failed: " + result.getException());
-            abandonWrites();
-            return;
-        }
-        OutboundFrame next;
-        synchronized (this) {
-            if (writeSequence == sequence && writer == Thread.currentThread()) {
-                completedInline = true; // pump() is on the stack below us and continues
-                return;
-            }
-            next = next();
-        }
-        if (next != null) {
-            pump(next);
-        }
-    }
-
-    /** With the lock held: the next frame, or null after marking the pump idle (closing if asked). */
-    private OutboundFrame next() {
-        OutboundFrame frame = closing && closeReason == null ? null : queue.pollFirst();
-        if (frame != null) {
-            queuedBytes -= sizeOf(frame);
-            return frame;
-        }
-        writing = false;
-        writer = null;
-        if (closing && closeReason != null) {
-            int code = closeCode;
-            String reason = closeReason;
-            closeReason = null;
-            closeNow(code, reason);
-        }
-        return null;
-    }
-
-    private synchronized void abandonWrites() {
-        closing = true;
-        queue.clear();
-        queuedBytes = 0;
-        writing = false;
-        writer = null;
-    }
-
-    private void write(OutboundFrame frame, jakarta.websocket.SendHandler done) {
-        RemoteEndpoint.Async remote = session.getAsyncRemote();
-        if (frame instanceof OutboundFrame.Text text) {
-            remote.sendText(text.text(), done);
-        } else {
-            remote.sendBinary(writableCopy((OutboundFrame.Binary) frame), done);
-        }
+        writer = Writer.ACTIVE;
+        return true;
     }
 
     /**
-     * Liberty's TCP channel calls {@code arrayOffset()} on what it writes, which a read-only view
-     * of the shared frame refuses; the write then neither completes nor fails and the socket
-     * hangs. So each receiver gets its own heap copy of a binary frame.
+     * The container says the output is ready again (a {@code WriteListener} callback). Resumes a
+     * blocked writer; tells an active one to look again, as its {@code isReady()} may have said
+     * false just before this call.
      */
-    private static ByteBuffer writableCopy(OutboundFrame.Binary frame) {
-        ByteBuffer copy = ByteBuffer.allocate(frame.length());
-        copy.put(frame.asByteBuffer()).flip();
-        return copy;
-    }
-
-    private void closeNow(int code, String reason) {
-        try {
-            closer.execute(() -> closeSession(code, reason));
-        } catch (RejectedExecutionException e) {
-            closeSession(code, reason); // the executor is stopping with the application
-        }
-    }
-
-    private void closeSession(int code, String reason) {
-        try {
-            if (session.isOpen()) {
-                session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), truncate(reason)));
+    void outputReady() {
+        synchronized (this) {
+            if (writer == Writer.ACTIVE) {
+                readyAgain = true;
             }
-        } catch (IOException | RuntimeException e) {
-            LOG.fine(() -> "Closing socket " + id + " failed: " + e);
+            if (writer != Writer.BLOCKED) {
+                return;
+            }
+            writer = Writer.ACTIVE;
+        }
+        pump();
+    }
+
+    /** With the token: writes batches while the output is ready and something waits. */
+    private void pump() {
+        while (true) {
+            boolean ready;
+            try {
+                ready = output.isReady();
+            } catch (RuntimeException e) {
+                gone(e);
+                return;
+            }
+            byte[] batch;
+            boolean closeNow = false;
+            synchronized (this) {
+                if (!ready) {
+                    if (readyAgain) {
+                        readyAgain = false;
+                        continue;
+                    }
+                    writer = Writer.BLOCKED;
+                    if (notReadySinceNanos == 0) {
+                        notReadySinceNanos = System.nanoTime();
+                    }
+                    return;
+                }
+                readyAgain = false;
+                notReadySinceNanos = 0;
+                if (writer == Writer.DONE) {
+                    return;
+                }
+                batch = flushOwed || sentClose != null ? null : nextBatch();
+                if (batch == null && !flushOwed) {
+                    if (sentClose != null) {
+                        writer = Writer.DONE;
+                        closeNow = true;
+                    } else {
+                        writer = Writer.IDLE;
+                        return;
+                    }
+                }
+            }
+            if (closeNow) {
+                output.close(); // the close frame is out
+                return;
+            }
+            try {
+                if (batch == null) {
+                    output.flush();
+                    flushOwed = false;
+                } else {
+                    flushOwed = !output.write(batch);
+                }
+            } catch (IOException | RuntimeException e) {
+                gone(e);
+                return;
+            }
         }
     }
 
-    /** Called by the endpoint when the socket closed, whoever closed it. */
-    void closed(CloseReason reason) {
-        abandonWrites();
+    /** With the lock held: every control frame and queued frame, and the close frame when due; null if none. */
+    private byte[] nextBatch() {
+        List<byte[]> payloads = new ArrayList<>(queue.size());
+        int size = 0;
+        for (byte[] control : controls) {
+            size += control.length;
+        }
+        for (OutboundFrame frame : queue) {
+            byte[] payload = frame.wireBytes();
+            payloads.add(payload);
+            size += FrameWriter.frameLength(payload.length);
+        }
+        CloseStatus close = immediateClose != null ? immediateClose : gracefulClose;
+        byte[] closePayload = close == null ? null : FrameWriter.closePayload(close);
+        if (closePayload != null) {
+            size += FrameWriter.frameLength(closePayload.length);
+        }
+        if (size == 0) {
+            return null;
+        }
+        FrameWriter frames = new FrameWriter(size);
+        for (byte[] control : controls) {
+            frames.append(control);
+        }
+        controls.clear();
+        int i = 0;
+        for (OutboundFrame frame : queue) {
+            frames.add(frame instanceof OutboundFrame.Text ? Opcode.TEXT : Opcode.BINARY, payloads.get(i++));
+        }
+        queue.clear();
+        queuedBytes = 0;
+        if (closePayload != null) {
+            frames.add(Opcode.CLOSE, closePayload);
+            sentClose = close;
+        }
+        return frames.bytes();
+    }
+
+    private void gone(Exception e) {
+        LOG.fine(() -> "Write to socket " + id + " failed: " + e);
+        synchronized (this) {
+            abandonWrites();
+        }
+        output.close();
+    }
+
+    /** With the lock held: nothing is written any more. */
+    private void abandonWrites() {
+        closing = true;
+        queue.clear();
+        controls.clear();
+        queuedBytes = 0;
+        writer = Writer.DONE;
+        notReadySinceNanos = 0;
+    }
+
+    /**
+     * Called by the transport when the connection closed, whoever closed it.
+     *
+     * @param status the close frame that ended it (the client's, else ours), or 1006 without one
+     */
+    void closed(CloseStatus status) {
+        synchronized (this) {
+            abandonWrites();
+        }
         registry.remove(this);
         if (channels != null) {
             channels.socketClosed();
         }
-        LOG.info(() -> "Socket " + id + " of tenant " + tenantId + " closed: " + reason.getCloseCode().getCode()
-                + (reason.getReasonPhrase() == null || reason.getReasonPhrase().isEmpty() ? ""
-                        : " " + reason.getReasonPhrase()));
+        LOG.info(() -> "Socket " + id + " of tenant " + tenantId + " closed: " + status.code()
+                + (status.reason().isEmpty() ? "" : " " + status.reason()));
     }
 
     private static int sizeOf(OutboundFrame frame) {

@@ -53,12 +53,16 @@ public class ConnectionRegistry {
 
     /**
      * Closes every socket whose client has been silent longer than {@link #IDLE_TIMEOUT}, or
-     * whose write has waited for the client longer than {@link #SEND_STALL_TIMEOUT}.
+     * whose write has waited for the client longer than {@link #SEND_STALL_TIMEOUT}; and ends the
+     * connection of a socket whose close frame has waited that long for the client to read.
      */
     void closeIdle() {
         long now = System.nanoTime();
         for (Set<Connection> set : byTenant.values()) {
             for (Connection connection : set) {
+                if (connection.abortIfCloseOverdue(now, SEND_STALL_TIMEOUT.toNanos())) {
+                    continue;
+                }
                 if (connection.silentForNanos(now) > IDLE_TIMEOUT.toNanos()) {
                     close(connection, 1000, IDLE_REASON);
                 } else if (connection.writeStalledForNanos(now) > SEND_STALL_TIMEOUT.toNanos()) {

@@ -7,18 +7,18 @@ import io.mudrock.realtime.channel.TokenVerdict;
 import io.mudrock.realtime.config.RealtimeConfig;
 import io.mudrock.realtime.protocol.JsonText;
 import io.mudrock.realtime.protocol.Serializer;
+import io.mudrock.realtime.wire.WebSocketHandshake;
 import jakarta.inject.Inject;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.websocket.DeploymentException;
-import jakarta.websocket.server.ServerContainer;
-import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -28,8 +28,8 @@ import java.util.logging.Logger;
  * The WebSocket handshake at {@code /realtime/v1/websocket} and {@code /socket/websocket}: runs the
  * connect checks of §1.4 in upstream's order and answers refusals as real HTTP responses
  * ({@code {"error": "..."}} with the documented status, §1.5) after {@code CONNECT_ERROR_BACKOFF_MS};
- * accepted requests are upgraded programmatically (WebSocket 2.1), each with an endpoint instance
- * that already knows its tenant, token and frame format.
+ * accepted requests are checked as RFC 6455 upgrades and switched, through the servlet upgrade API,
+ * to an {@link UpgradedSocket} that already knows its tenant, token and frame format.
  *
  * <p>The delay holds no thread: the request goes asynchronous and a timer answers it.
  */
@@ -106,27 +106,42 @@ public class HandshakeServlet extends HttpServlet {
 
     private void upgrade(HttpServletRequest request, HttpServletResponse response, AcceptedHandshake handshake)
             throws IOException {
-        RealtimeEndpoint endpoint = new RealtimeEndpoint(handshake, services, connections, SendQueueLimits.DEFAULT);
-        ServerEndpointConfig endpointConfig = ServerEndpointConfig.Builder
-                .create(RealtimeEndpoint.class, request.getServletPath())
-                .configurator(new ServerEndpointConfig.Configurator() {
-                    @Override
-                    public <T> T getEndpointInstance(Class<T> endpointClass) {
-                        return endpointClass.cast(endpoint);
-                    }
-                })
-                .build();
-        ServerContainer container = (ServerContainer) getServletContext()
-                .getAttribute(ServerContainer.class.getName());
+        WebSocketHandshake.Verdict verdict = WebSocketHandshake.check(joined(request, "Connection"),
+                request.getHeader("Sec-WebSocket-Version"), request.getHeader("Sec-WebSocket-Key"));
+        if (verdict instanceof WebSocketHandshake.Refuse refuse) {
+            LOG.info(() -> "Handshake refused from " + handshake.remote() + " for tenant " + handshake.tenantId() + ": "
+                    + refuse.status() + " " + refuse.message());
+            if (refuse.status() == 426) {
+                response.setHeader("Sec-WebSocket-Version", WebSocketHandshake.VERSION);
+            }
+            answer(request, response, refuse.status(), refuse.message(), false);
+            return;
+        }
+        // No extension is negotiated (permessage-deflate offers are ignored) and no subprotocol.
+        response.setStatus(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
+        response.setHeader("Upgrade", "websocket");
+        response.setHeader("Connection", "Upgrade");
+        response.setHeader("Sec-WebSocket-Accept", ((WebSocketHandshake.Accept) verdict).acceptKey());
         try {
-            container.upgradeHttpToWebSocket(request, response, endpointConfig, Map.of());
-        } catch (DeploymentException | RuntimeException e) {
+            UpgradedSocket socket = request.upgrade(UpgradedSocket.class);
+            socket.prepare(handshake, services, connections, SendQueueLimits.DEFAULT);
+        } catch (ServletException | IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "WebSocket upgrade failed for tenant " + handshake.tenantId(), e);
             if (!response.isCommitted()) {
+                response.reset();
                 answer(request, response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "Error connecting to Realtime",
                         false);
             }
         }
+    }
+
+    /** All values of a header that may be repeated, comma-joined as RFC 9110 allows. */
+    private static String joined(HttpServletRequest request, String name) {
+        Enumeration<String> values = request.getHeaders(name);
+        if (values == null || !values.hasMoreElements()) {
+            return null;
+        }
+        return String.join(",", Collections.list(values));
     }
 
     private void refuse(HttpServletRequest request, HttpServletResponse response, ChannelTenant tenant, int status,

@@ -3,7 +3,7 @@ package io.mudrock.realtime.socket;
 /**
  * How much a socket's send queue may hold before the socket is closed as too slow.
  *
- * @param maxFrames frames waiting behind the one being written
+ * @param maxFrames frames waiting while the output is busy (a frame written at once is not counted)
  * @param maxBytes their total size (UTF-16 units for text, bytes for binary)
  */
 public record SendQueueLimits(int maxFrames, long maxBytes) {

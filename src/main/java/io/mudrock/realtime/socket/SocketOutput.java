@@ -1,0 +1,38 @@
+package io.mudrock.realtime.socket;
+
+import java.io.IOException;
+
+/**
+ * The byte side of a socket's output as {@link Connection} drives it, with the non-blocking
+ * servlet rules: write only after {@link #isReady()} said true; once it says false,
+ * {@link Connection#outputReady()} is called when writing is possible again. The upgraded
+ * connection implements it; tests fake it.
+ */
+interface SocketOutput {
+
+    /**
+     * @return whether one write may be made now; false promises a later {@link Connection#outputReady()}
+     */
+    boolean isReady();
+
+    /**
+     * Writes encoded frames and flushes them if the output is still ready after the write. Called
+     * only after {@link #isReady()} returned true, by one thread at a time.
+     *
+     * @param frames whole frames, header and payload
+     * @return true when flushed; false when the write goes on and {@link #flush()} is owed once ready
+     * @throws IOException when the connection is gone
+     */
+    boolean write(byte[] frames) throws IOException;
+
+    /**
+     * Flushes what a write that did not finish at once left buffered. Called only after
+     * {@link #isReady()} returned true.
+     *
+     * @throws IOException when the connection is gone
+     */
+    void flush() throws IOException;
+
+    /** Closes the connection now; bytes already written are sent first where the container can. */
+    void close();
+}
