@@ -25,8 +25,9 @@ public sealed interface OutboundFrame permits OutboundFrame.Text, OutboundFrame.
      */
     final class Text implements OutboundFrame {
         private final String text;
-        // Racy single-check cache like String's hash: every thread computes the same bytes.
-        private byte[] utf8;
+        // Single-check cache: threads may each encode once, harmlessly. Volatile, unlike String's
+        // int hash, because an array published by a data race may be seen before its contents.
+        private volatile byte[] utf8;
 
         /**
          * Rejects a missing text: every Phoenix message has one.
