@@ -169,6 +169,17 @@ public final class Latency {
         }
     }
 
+    /** Warm-up, then {@code seconds} of recorded load, then the {@code END} row every receiver waits for. */
+    private Load runLoad(BenchDb db, int seconds) throws Exception {
+        Load load = new Load();
+        CompletableFuture<Void> running = load.start(db, o.dbl("rate", 4000), warmupS);
+        Thread.sleep((warmupS + seconds) * 1000L);
+        load.stop.set(true);
+        running.join();
+        insert(db, "END");
+        return load;
+    }
+
     private static void insert(BenchDb db, String name) throws SQLException {
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("INSERT INTO public.wells(name, status) VALUES (?, 'marker')")) {
             ps.setString(1, name);
@@ -207,12 +218,7 @@ public final class Latency {
             }
             insert(db, "P" + System.nanoTime());
         }
-        Load load = new Load();
-        CompletableFuture<Void> f = load.start(db, o.dbl("rate", 4000), warmupS);
-        Thread.sleep((warmupS + seconds) * 1000L);
-        load.stop.set(true);
-        f.join();
-        insert(db, "END");
+        Load load = runLoad(db, seconds);
         JsonNode r = child.get(10, TimeUnit.MINUTES);
         db.dropSlot(slot);
         double commitsPerS = load.committed / (load.elapsedNanos / 1e9);
@@ -314,12 +320,7 @@ public final class Latency {
             Profiler prof = new Profiler(server, env.work.resolve("profiles"), "latency-" + subscribers + (rls ? "-rls" : ""),
                     !o.str("profile", "on").equals("off"));
             prof.start();
-            Load load = new Load();
-            CompletableFuture<Void> f = load.start(db, o.dbl("rate", 4000), warmupS);
-            Thread.sleep((warmupS + seconds) * 1000L);
-            load.stop.set(true);
-            f.join();
-            insert(db, "END");
+            Load load = runLoad(db, seconds);
             long waitStart = System.nanoTime();
             long wait = System.currentTimeMillis() + 60_000;
             while (ended < subscribers && System.currentTimeMillis() < wait) {

@@ -86,7 +86,8 @@ final class ReplicationSession implements AutoCloseable {
         }
     }
 
-    private static boolean slotExists(Connection connection, String slot) throws SQLException {
+    /** Whether the replication slot exists, whoever holds it. */
+    static boolean slotExists(Connection connection, String slot) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
                 "select 1 from pg_catalog.pg_replication_slots where slot_name = ?")) {
             statement.setString(1, slot);

@@ -264,7 +264,7 @@ final class StreamRun implements Runnable {
                                  + "where slot_name = ? and not active")) {
                 statement.setString(1, slot);
                 statement.execute();
-                if (!slotExists(connection, slot)) {
+                if (!ReplicationSession.slotExists(connection, slot)) {
                     LOG.info(() -> "Replication slot " + slot + " of tenant " + stream.tenantId() + " dropped");
                     return;
                 }
@@ -277,16 +277,6 @@ final class StreamRun implements Runnable {
         }
         LOG.warning(() -> "Replication slot " + slot + " of tenant " + stream.tenantId() + " is still active; drop it with: "
                 + "select pg_drop_replication_slot('" + slot + "');");
-    }
-
-    private static boolean slotExists(Connection connection, String slot) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "select 1 from pg_catalog.pg_replication_slots where slot_name = ?")) {
-            statement.setString(1, slot);
-            try (ResultSet rs = statement.executeQuery()) {
-                return rs.next();
-            }
-        }
     }
 
     /** The gate's view of this task: its session, its stop flag, its tenant's subscribers. */
