@@ -24,6 +24,7 @@ public final class ChannelMember implements PostgresChangesTarget {
     private final JoinRequest request;
     private final ChannelTenant tenant;
     private final TenantActivity activity;
+    private final SubscriberQueue changes;
     private final CallWindow presenceCalls = new CallWindow();
 
     private volatile ClientClaims claims;
@@ -40,7 +41,7 @@ public final class ChannelMember implements PostgresChangesTarget {
     private final List<OutboundFrame> heldStatuses = new ArrayList<>(); // guarded by this
 
     ChannelMember(ClientLink link, TopicKey key, String joinRef, JoinRequest request, ChannelTenant tenant,
-            TenantActivity activity, ClientClaims claims) {
+            TenantActivity activity, SubscriberQueue changes, ClientClaims claims) {
         this.link = link;
         this.key = key;
         this.topic = key.topic();
@@ -48,6 +49,7 @@ public final class ChannelMember implements PostgresChangesTarget {
         this.request = request;
         this.tenant = tenant;
         this.activity = activity;
+        this.changes = changes;
         this.claims = claims;
         this.presenceEnabled = request.presenceEnabled() || tenant.presenceEnabled();
     }
@@ -102,13 +104,9 @@ public final class ChannelMember implements PostgresChangesTarget {
         if (!open || !replyQueued) {
             return false;
         }
-        frames.frameFor(link.serializer()).ifPresent(link::send);
+        // Through the socket's own queue: its budget and backlog are its own, never the stream's.
+        frames.frameFor(link.serializer()).ifPresent(frame -> changes.offer(frame, tenant.maxEventsPerSecond()));
         return true;
-    }
-
-    @Override
-    public boolean congested() {
-        return link.congested();
     }
 
     @Override

@@ -35,8 +35,9 @@ public interface ClientLink {
     void publishThenSend(Runnable publish, OutboundFrame frame);
 
     /**
-     * Whether the send queue is more than half full, so a producer that can wait (the change
-     * stream) should let it drain before queuing more.
+     * Whether the send queue is more than half full: the socket's {@link SubscriberQueue} then
+     * holds database changes instead of queuing more, so a burst never overflows a client that
+     * keeps reading.
      *
      * @return true while the client reads more slowly than frames are queued
      */

@@ -23,8 +23,9 @@ public interface PostgresChangesTarget {
 
     /**
      * Delivers one change to this channel: {@code [null,null,topic,"postgres_changes",{"ids":ids,"data":dataJson}]}.
-     * Never skipped for the tenant's {@code max_events_per_second}: the change stream paces
-     * database changes against that budget itself (and says so), instead of dropping them.
+     * Returns at once, whatever the client: the change is charged to the channel's socket, which
+     * holds it in its own queue while it is over its budget or reads slowly (never dropped
+     * silently: a socket that falls too far behind is told and closed).
      *
      * @param ids the ids of this channel's bindings that matched
      * @param dataJson the {@code data} object, serialized once per change by the caller
@@ -40,16 +41,6 @@ public interface PostgresChangesTarget {
      * @return true if queued, false if skipped
      */
     boolean deliver(FanOutFrames frames);
-
-    /**
-     * Whether the channel's socket has a deep send queue: the stream lets it drain (within bounds)
-     * before queuing more, so a burst never overflows a client that keeps reading.
-     *
-     * @return true while more than half of the socket's send queue is used
-     */
-    default boolean congested() {
-        return false;
-    }
 
     /**
      * Pushes a {@code system} message with extension {@code postgres_changes}, e.g. status

@@ -47,6 +47,7 @@ public final class SocketChannels {
     private final String connectToken;
     private final ChannelServices services;
     private final TenantActivity activity;
+    private final SubscriberQueue changes;
 
     private final Map<String, ChannelMember> channels = new HashMap<>(); // guarded by this
     private boolean closed; // guarded by this
@@ -64,6 +65,8 @@ public final class SocketChannels {
         this.connectToken = connectToken;
         this.services = services;
         this.activity = services.registry().activity(tenantId);
+        this.changes = new SubscriberQueue(link, tenantId, services.scheduler(), this::tellChangeChannels,
+                SubscriberQueue.Limits.DEFAULT, new RateCounter());
     }
 
     /**
@@ -94,6 +97,7 @@ public final class SocketChannels {
             members = new ArrayList<>(channels.values());
             channels.clear();
         }
+        changes.close();
         for (ChannelMember member : members) {
             terminate(member, List.of());
         }
@@ -218,7 +222,7 @@ public final class SocketChannels {
             replay = window.get();
         }
         TopicKey key = new TopicKey(tenantId, request.privateChannel(), subTopic);
-        ChannelMember member = new ChannelMember(link, key, m.joinRef(), request, tenant, activity, claims);
+        ChannelMember member = new ChannelMember(link, key, m.joinRef(), request, tenant, activity, changes, claims);
         synchronized (this) {
             if (closed) {
                 return;
@@ -468,6 +472,19 @@ public final class SocketChannels {
     }
 
     // --- helpers ------------------------------------------------------------------------------
+
+    /** Tells this socket's channels with {@code postgres_changes} bindings about its change queue. */
+    private void tellChangeChannels(boolean ok, String message) {
+        List<ChannelMember> members;
+        synchronized (this) {
+            members = new ArrayList<>(channels.values());
+        }
+        for (ChannelMember member : members) {
+            if (member.joined() && !member.bindings().isEmpty()) {
+                member.postgresChangesStatus(ok, message);
+            }
+        }
+    }
 
     private ChannelMember joinedMember(InboundMessage m) {
         synchronized (this) {

@@ -30,8 +30,9 @@ import java.util.logging.Logger;
  * bindings on its table (index lookup, event and filter), batches a transaction's changes (at
  * most {@link #BATCH_SIZE} at a time, so a huge transaction never sits in memory), authorizes a
  * batch with one RLS round trip per claims group, serializes each change once per distinct column
- * mask and queues one frame per channel (shared by channels with the same topic and ids),
- * through the {@link DeliveryGate}.
+ * mask and queues one frame per channel (shared by channels with the same topic and ids).
+ * Queuing never waits: each channel's socket holds what it cannot take yet in its own queue and
+ * is charged for it ({@code channel.SubscriberQueue}), so no subscriber can slow the stream.
  *
  * <p>Changes reach every channel in commit order and, within a transaction, in statement order:
  * batches are delivered in order, changes within a batch too, and a channel's queue keeps order.
@@ -92,17 +93,15 @@ final class ChangeDispatcher {
 
     private final Context context;
     private final RlsChecker rls;
-    private final DeliveryGate gate;
     private ChangePayloadSerializer serializer = new ChangePayloadSerializer();
     private int maxRecordBytes = ChangePayloadSerializer.DEFAULT_MAX_RECORD_BYTES;
     private final List<Routed> batch = new ArrayList<>();
     private final List<LiveBinding> candidates = new ArrayList<>();
     private final Map<MaskKey, ColumnMask> masks = new HashMap<>();
 
-    ChangeDispatcher(Context context, RlsChecker rls, DeliveryGate gate) {
+    ChangeDispatcher(Context context, RlsChecker rls) {
         this.context = context;
         this.rls = rls;
-        this.gate = gate;
     }
 
     /** The tenant's {@code poll_max_record_bytes}: larger changes are cut down and flagged 413. */
@@ -242,7 +241,6 @@ final class ChangeDispatcher {
         if (perChannel.isEmpty()) {
             return;
         }
-        gate.pace(perChannel.size());
         Map<FrameKey, FanOutFrames> frames = new HashMap<>();
         for (Map.Entry<ChannelSubscription, List<Variant>> channel : perChannel.entrySet()) {
             PostgresChangesTarget target = channel.getKey().target();
@@ -250,7 +248,6 @@ final class ChangeDispatcher {
                 long[] ids = variant.ids().stream().mapToLong(Long::longValue).toArray();
                 FanOutFrames shared = frames.computeIfAbsent(new FrameKey(target.topic(), ids, variant.data()),
                         key -> FrameEncoder.postgresChanges(key.topic(), key.ids(), key.data()));
-                gate.awaitRoom(target);
                 try {
                     target.deliver(shared);
                 } catch (RuntimeException e) {

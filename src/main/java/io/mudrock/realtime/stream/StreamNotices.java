@@ -24,16 +24,6 @@ final class StreamNotices {
     /** Status ok: the replication stream is back after {@link #lost}. */
     static final String BACK = "PostgreSQL replication stream is back: changes are delivered again";
 
-    /** Status error: the tenant's event budget is reached; changes wait instead of being dropped. */
-    static String budgetExceeded(int maxEventsPerSecond) {
-        return "Event budget exceeded: this project's max_events_per_second (" + maxEventsPerSecond
-                + ") is reached, so database changes are delayed (none are dropped) and arrive in order as the "
-                + "budget allows";
-    }
-
-    /** Status ok: the delayed changes have all been delivered. */
-    static final String BUDGET_CAUGHT_UP = "Event budget: delayed database changes have all been delivered";
-
     /** Status error: a table was taken out of the publication; its bindings receive nothing. */
     static String tableRemoved(String publication, String schema, String table) {
         return "Table " + Sql.table(schema, table) + " was removed from publication " + Sql.ident(publication)

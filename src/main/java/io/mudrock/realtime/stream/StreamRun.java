@@ -153,8 +153,7 @@ final class StreamRun implements Runnable {
         PgOutputDecoder decoder = new PgOutputDecoder();
         PgTypeRegistry types = new PgTypeRegistry(resources.catalog());
         ChangeAssembler assembler = new ChangeAssembler(types, new RelationCache(types, resources.catalog()));
-        DeliveryGate gate = new DeliveryGate(stream.delivered(), new GateStream(session));
-        ChangeDispatcher dispatcher = new ChangeDispatcher(stream, resources.rls(), gate);
+        ChangeDispatcher dispatcher = new ChangeDispatcher(stream, resources.rls());
         String publication = TenantStream.publication(tenant);
         limits(dispatcher);
         stream.publicationTables(resources.validator().publicationTables(publication), publication);
@@ -170,7 +169,6 @@ final class StreamRun implements Runnable {
                 stream.positions(session.received(), session.confirmed());
                 long now = System.nanoTime();
                 if (!inTransaction) {
-                    gate.idle();
                     if (now > nextPoll) {
                         stream.publicationTables(resources.validator().publicationTables(publication), publication);
                         limits(dispatcher);
@@ -277,47 +275,5 @@ final class StreamRun implements Runnable {
         }
         LOG.warning(() -> "Replication slot " + slot + " of tenant " + stream.tenantId() + " is still active; drop it with: "
                 + "select pg_drop_replication_slot('" + slot + "');");
-    }
-
-    /** The gate's view of this task: its session, its stop flag, its tenant's subscribers. */
-    private final class GateStream implements DeliveryGate.Stream {
-        private final ReplicationSession session;
-
-        GateStream(ReplicationSession session) {
-            this.session = session;
-        }
-
-        @Override
-        public void keepAlive() {
-            try {
-                session.statusUpdate();
-            } catch (SQLException e) {
-                LOG.fine(() -> "Status update failed while waiting: " + e.getMessage()); // the next read reports it
-            }
-        }
-
-        @Override
-        public boolean stopping() {
-            return stopRequested;
-        }
-
-        @Override
-        public void tellSubscribers(boolean ok, String message) {
-            stream.tellSubscribers(ok, message);
-        }
-
-        @Override
-        public String tenantId() {
-            return stream.tenantId();
-        }
-
-        @Override
-        public int maxEventsPerSecond() {
-            try {
-                return stream.tenant().maxEventsPerSecond();
-            } catch (TenantStream.NoDatabase e) {
-                return Integer.MAX_VALUE; // the tenant is going: its stream stops soon
-            }
-        }
     }
 }

@@ -6,7 +6,6 @@ import io.mudrock.realtime.channel.ClientClaims;
 import io.mudrock.realtime.channel.PostgresBinding;
 import io.mudrock.realtime.channel.PostgresChangesSubscription;
 import io.mudrock.realtime.channel.PostgresChangesTarget;
-import io.mudrock.realtime.channel.RateCounter;
 import io.mudrock.realtime.config.RealtimeConfig;
 import io.mudrock.realtime.tenant.PostgresCdcSettings;
 import io.mudrock.realtime.tenant.Tenant;
@@ -84,7 +83,6 @@ final class TenantStream implements ChangeDispatcher.Context {
     private final Function<String, Optional<Tenant>> tenants;
     private final ExecutorService executor;
     private final RealtimeConfig.ReplicationSettings replication;
-    private final RateCounter delivered = new RateCounter();
     private final BindingIndex index = new BindingIndex();
     private final Set<ChannelSubscription> subscriptions = ConcurrentHashMap.newKeySet();
 
@@ -559,10 +557,6 @@ final class TenantStream implements ChangeDispatcher.Context {
 
     boolean permanentSlot() {
         return replication.permanentSlot();
-    }
-
-    RateCounter delivered() {
-        return delivered;
     }
 
     @Override

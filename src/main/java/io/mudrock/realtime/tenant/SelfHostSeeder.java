@@ -13,11 +13,24 @@ import java.util.Objects;
  * nothing (not even {@code updated_at}). The extension gets upstream's seed values: region
  * {@code us-east-1}, {@code poll_interval_ms} 100, {@code poll_max_record_bytes} 1048576, and
  * {@code ssl_enforced} as configured (upstream seeds {@code false}).
+ *
+ * <p>Limits: {@code max_events_per_second} is {@link #SELF_HOST_MAX_EVENTS_PER_SECOND} instead of
+ * upstream's 100, because here it is also each client connection's budget of database changes, and
+ * a self-hosted project's viewers must receive an ordinary bulk write (a data import of 10,000
+ * rows) within seconds. It is written when the tenant is created, and raised from upstream's 100
+ * (what every earlier seed left there) on an existing tenant; any other value set through the
+ * admin API is kept.
  */
 public final class SelfHostSeeder {
 
     /** The region upstream's seed writes. */
     public static final String SEED_REGION = "us-east-1";
+
+    /**
+     * The default tenant's {@code max_events_per_second}: a connection may take 5 s of it at once
+     * (25,000 changes), then 5,000 a second averaged over a minute.
+     */
+    public static final int SELF_HOST_MAX_EVENTS_PER_SECOND = 5_000;
 
     private final TenantStore store;
 
@@ -39,8 +52,12 @@ public final class SelfHostSeeder {
         cdc.put("poll_max_record_bytes", PostgresCdcSettings.DEFAULT_POLL_MAX_RECORD_BYTES);
         cdc.put("publication", settings.publication());
         cdc.put("ssl_enforced", settings.sslEnforced());
+        boolean upstreamBudget = store.findByExternalId(settings.tenantName())
+                .map(stored -> stored.tenant().maxEventsPerSecond() == Tenant.DEFAULT_MAX_EVENTS_PER_SECOND)
+                .orElse(true);
         return store.upsert(TenantChanges.builder(settings.tenantName())
                 .name(settings.tenantName())
+                .maxEventsPerSecond(upstreamBudget ? SELF_HOST_MAX_EVENTS_PER_SECOND : null)
                 .jwtSecret(settings.jwtSecret())
                 .jwtJwks(settings.jwtJwks())
                 .extensions(List.of(new ExtensionChange(PostgresCdcSettings.TYPE, cdc)))

@@ -17,6 +17,8 @@ final class RecordingLink implements ClientLink {
     String closeReason;
     /** Runs once, after the next frame is recorded: stands for the client acting on that frame. */
     Runnable onNextFrame;
+    /** Stands for a send queue more than half full (a client that reads slowly or not at all). */
+    volatile boolean congested;
 
     RecordingLink(Serializer serializer) {
         this.serializer = serializer;
@@ -47,6 +49,11 @@ final class RecordingLink implements ClientLink {
     public synchronized void publishThenSend(Runnable publish, OutboundFrame frame) {
         publish.run();
         send(frame);
+    }
+
+    @Override
+    public boolean congested() {
+        return congested;
     }
 
     @Override

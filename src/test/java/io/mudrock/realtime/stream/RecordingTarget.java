@@ -24,7 +24,6 @@ final class RecordingTarget implements PostgresChangesTarget {
     private final List<JsonNode> parsed = new ArrayList<>();
     private final List<String> statuses = new ArrayList<>();
     private volatile boolean open = true;
-    private volatile boolean congested;
 
     RecordingTarget(String tenantId, String subTopic) {
         this.tenantId = tenantId;
@@ -53,15 +52,6 @@ final class RecordingTarget implements PostgresChangesTarget {
 
     void close() {
         open = false;
-    }
-
-    void congested(boolean value) {
-        congested = value;
-    }
-
-    @Override
-    public boolean congested() {
-        return congested;
     }
 
     @Override

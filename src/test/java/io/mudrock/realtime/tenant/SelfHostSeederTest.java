@@ -65,6 +65,23 @@ class SelfHostSeederTest {
         assertEquals(7, changed.stored().tenant().maxConcurrentUsers(), "unlike upstream, no delete and re-create");
     }
 
+    @Test
+    void theDefaultTenantGetsTheSelfHostBudgetUnlessTheApiSetAnother() {
+        seeder.seed(settings("pw"));
+        assertEquals(SelfHostSeeder.SELF_HOST_MAX_EVENTS_PER_SECOND,
+                store.findByExternalId("realtime-dev").orElseThrow().tenant().maxEventsPerSecond());
+
+        store.upsert(TenantChanges.builder("realtime-dev").maxEventsPerSecond(Tenant.DEFAULT_MAX_EVENTS_PER_SECOND).build());
+        assertTrue(seeder.seed(settings("pw")).changed(), "upstream's 100, as earlier seeds left it, is raised");
+        assertEquals(SelfHostSeeder.SELF_HOST_MAX_EVENTS_PER_SECOND,
+                store.findByExternalId("realtime-dev").orElseThrow().tenant().maxEventsPerSecond());
+
+        store.upsert(TenantChanges.builder("realtime-dev").maxEventsPerSecond(250).build());
+        assertFalse(seeder.seed(settings("pw")).changed());
+        assertEquals(250, store.findByExternalId("realtime-dev").orElseThrow().tenant().maxEventsPerSecond(),
+                "a value set through the admin API survives restarts");
+    }
+
     /** Every stored byte of both tables, timestamps and ciphertexts included. */
     private String snapshot() throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
