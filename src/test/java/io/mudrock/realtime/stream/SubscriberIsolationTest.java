@@ -96,10 +96,22 @@ class SubscriberIsolationTest {
         return new TestSocket(stream.tenantId(), scheduler, budget, SubscriberQueue.Limits.DEFAULT);
     }
 
+    /**
+     * Commits row 0 and waits for the victim to have it: the stream's first change of a table
+     * reads the catalog, which is not what these tests measure.
+     */
+    private static void warmUp(String table, TestSocket victim) throws Exception {
+        db.execute("insert into public." + table + " values (0)");
+        victim.awaitCount(1, WAIT);
+    }
+
     /** Commits rows 1..count of {@code table} one transaction each; returns each commit's {@link System#nanoTime()}. */
     private static long[] commitOneByOne(String table, int count) throws Exception {
         long[] committed = new long[count + 1];
         try (Connection connection = db.connect(); Statement statement = connection.createStatement()) {
+            // The embedded server commits asynchronously by default, so WAL would reach the stream
+            // only at the WAL writer's next flush (up to 200 ms later): not what is measured here.
+            statement.execute("set synchronous_commit = on");
             for (int id = 1; id <= count; id++) {
                 statement.executeUpdate("insert into public." + table + " values (" + id + ")");
                 committed[id] = System.nanoTime();
@@ -109,18 +121,19 @@ class SubscriberIsolationTest {
     }
 
     /**
-     * Checks the victim got rows 1..count in order, each within {@link #VICTIM_BOUND} of its commit.
+     * Checks the victim got rows 1..count in order after the warm-up row, each within
+     * {@link #VICTIM_BOUND} of its commit.
      *
      * @return the worst latency
      */
     private static Duration assertVictimUnharmed(TestSocket victim, long[] committed, int count) throws Exception {
-        victim.awaitCount(count, WAIT);
+        victim.awaitCount(count + 1, WAIT);
         List<String> frames = victim.frames();
         List<Long> arrivals = victim.arrivals();
         long[] latencies = new long[count];
         for (int i = 0; i < count; i++) {
-            assertEquals(i + 1, id(frames.get(i)), "in commit order");
-            latencies[i] = arrivals.get(i) - committed[i + 1];
+            assertEquals(i + 1, id(frames.get(i + 1)), "in commit order");
+            latencies[i] = arrivals.get(i + 1) - committed[i + 1];
         }
         java.util.Arrays.sort(latencies);
         Duration latency = Duration.ofNanos(latencies[count - 1]);
@@ -144,6 +157,7 @@ class SubscriberIsolationTest {
         }
         TestSocket victim = socket(stream, 10_000);
         join(stream, victim.channel("victim"), t);
+        warmUp(t, victim);
 
         long[] committed = commitOneByOne(t, COMMITS);
 
@@ -153,7 +167,7 @@ class SubscriberIsolationTest {
         assertTrue(hostile.queue().held() > 0, "the hostile socket's changes wait in its own queue");
         assertFalse(hostile.closed(), "delayed, not closed: what it holds is within bounds");
         assertTrue(hostile.count() < 100 * COMMITS, "delivered as its budget allows: " + hostile.count());
-        int previous = 0;
+        int previous = -1;
         for (String frame : hostile.frames()) {
             if (JSON.readTree(frame).get(2).asText().equals("realtime:all-0")) {
                 assertEquals(previous + 1, id(frame), "what it got so far is in order");
@@ -172,6 +186,8 @@ class SubscriberIsolationTest {
         join(stream, stalled.channel("stalled"), t);
         TestSocket victim = socket(stream, 10_000);
         join(stream, victim.channel("victim"), t);
+        warmUp(t, victim);
+        stalled.awaitCount(1, WAIT);
         stalled.stopReading();
 
         long[] committed = commitOneByOne(t, COMMITS);
@@ -184,14 +200,14 @@ class SubscriberIsolationTest {
             assertTrue(System.nanoTime() < end, "the slot was not confirmed while a subscriber did not read");
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
-        assertEquals(0, stalled.count(), "nothing was pushed at a socket that does not read");
+        assertEquals(1, stalled.count(), "nothing was pushed at a socket that does not read");
         assertEquals(COMMITS, stalled.queue().held(), "it is all held for it, in its own queue");
 
         stalled.startReading();
-        stalled.awaitCount(COMMITS, WAIT);
+        stalled.awaitCount(COMMITS + 1, WAIT);
         List<String> frames = stalled.frames();
-        for (int i = 0; i < COMMITS; i++) {
-            assertEquals(i + 1, id(frames.get(i)), "complete and in order once it reads again");
+        for (int i = 0; i <= COMMITS; i++) {
+            assertEquals(i, id(frames.get(i)), "complete and in order once it reads again");
         }
         System.out.printf("victim beside a socket that stopped reading: worst %d ms%n", worst.toMillis());
     }
@@ -204,6 +220,8 @@ class SubscriberIsolationTest {
         join(stream, stalled.channel("stalled"), t);
         TestSocket victim = socket(stream, 10_000);
         join(stream, victim.channel("victim"), t);
+        warmUp(t, victim);
+        stalled.awaitCount(1, WAIT);
         stalled.stopReading();
 
         long[] committed = commitOneByOne(t, COMMITS);
@@ -213,7 +231,7 @@ class SubscriberIsolationTest {
                 WAIT);
         assertEquals("1013 " + SubscriberQueue.CLOSE_REASON, stalled.closedWith());
         assertEquals(0, stalled.queue().held(), "dropped with the connection, which the client was told");
-        assertEquals(0, stalled.count());
+        assertEquals(1, stalled.count());
         System.out.printf("victim beside a socket closed for falling behind: worst %d ms%n", worst.toMillis());
     }
 }
