@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param presenceEnabled presence on for every join ({@code presence_enabled})
  * @param privateOnly public channels refused ({@code private_only})
  * @param maxConcurrentUsers sockets with at least one channel, whole tenant
- * @param maxEventsPerSecond messages per second, whole tenant
+ * @param maxEventsPerSecond messages per second: broadcasts for the whole tenant, database changes per socket
  * @param maxChannelsPerClient channels on one socket
  * @param maxJoinsPerSecond joins per second, whole tenant
  * @param maxPresenceEventsPerSecond presence events per second, whole tenant

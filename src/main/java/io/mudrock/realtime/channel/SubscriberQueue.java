@@ -40,6 +40,8 @@ public final class SubscriberQueue {
     private static final long CONGESTED_POLL_MILLIS = 5;
     /** How often held frames are looked at while only the budget holds them (it moves per second). */
     private static final long BUDGET_POLL_MILLIS = 50;
+    /** Frames one drain run hands on at most, so a scheduler thread is never kept long; it runs again at once. */
+    private static final int MAX_RELEASED_PER_DRAIN = 1024;
 
     /**
      * How much one socket may have held before it is closed.
@@ -163,10 +165,13 @@ public final class SubscriberQueue {
 
     /** With the lock held: the drain task runs soon, once. */
     private void scheduleDrain() {
+        scheduleDrain(link.congested() ? CONGESTED_POLL_MILLIS : BUDGET_POLL_MILLIS);
+    }
+
+    private void scheduleDrain(long delay) {
         if (drainScheduled) {
             return;
         }
-        long delay = link.congested() ? CONGESTED_POLL_MILLIS : BUDGET_POLL_MILLIS;
         try {
             scheduler.schedule(this::drain, delay, TimeUnit.MILLISECONDS);
             drainScheduled = true;
@@ -183,13 +188,18 @@ public final class SubscriberQueue {
             if (closed) {
                 return;
             }
-            while (!held.isEmpty() && !link.congested() && !delivered.reached(limit)) {
+            int released = 0;
+            while (!held.isEmpty() && released < MAX_RELEASED_PER_DRAIN && !link.congested()
+                    && !delivered.reached(limit)) {
                 OutboundFrame frame = held.pollFirst();
                 heldBytes -= sizeOf(frame);
                 delivered.add(1);
                 link.send(frame);
+                released++;
             }
-            if (!held.isEmpty()) {
+            if (released == MAX_RELEASED_PER_DRAIN && !held.isEmpty()) {
+                scheduleDrain(0);
+            } else if (!held.isEmpty()) {
                 scheduleDrain();
             } else if (overBudgetTold) {
                 overBudgetTold = false;

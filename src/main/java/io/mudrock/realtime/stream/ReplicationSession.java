@@ -135,7 +135,7 @@ final class ReplicationSession implements AutoCloseable {
         }
     }
 
-    /** Sends a status update now (keeps the walsender from timing out while the stream waits). */
+    /** Sends a status update now, so PostgreSQL learns at once that WAL was released. */
     void statusUpdate() throws SQLException {
         stream.forceUpdateStatus();
     }

@@ -8,7 +8,8 @@
  * filters) into the path of one change: read, route through an index by table, authorize with row
  * level security once per claims group and batch, serialize once per column mask, queue one frame
  * per channel, then confirm the LSN. It adds what needs a database or a thread: binding
- * validation against the catalog, RLS checks, slots, reconnection, the event budget and
- * backpressure, and the {@code system} messages that tell subscribers about each of them.
+ * validation against the catalog, RLS checks, slots, reconnection, and the {@code system}
+ * messages that tell subscribers about each of them. It never waits for a subscriber: budgets and
+ * backpressure are each socket's own, in the channel layer.
  */
 package io.mudrock.realtime.stream;
