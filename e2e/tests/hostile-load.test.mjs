@@ -137,7 +137,7 @@ test('a socket that stops reading is held on its own, the slot is confirmed, and
     stalled.ws._socket.pause() // reads nothing more: the server's writes back up to it
 
     victim.startProbing({ everyMs: 50 })
-    const rows = 2000 // 4 KB each: 8 MB, more than the kernel buffers between us take
+    const rows = 3000 // 4 KB each: 12 MB, more than the kernel buffers between us take
     await commitOneByOne(bulk, rows, `(body) values (repeat('x', 4096))`)
     const [{ lsn }] = await sql('select pg_current_wal_lsn()::text as lsn')
     const stats = await victim.stopProbing()

@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -34,6 +36,11 @@ import java.util.logging.Logger;
  * A socket whose queue passes its bounds is closed with 1013 and a reason, and its queue dropped,
  * so a slow client costs nobody else anything. {@link ConnectionRegistry}'s sweep closes a socket
  * whose output has not been ready for too long.
+ *
+ * <p>Flushing is the one step that may block: Liberty's flush of an upgraded connection is a
+ * synchronous write, which waits for a client that stopped reading. So a sender's thread (a change
+ * stream, another client's read thread) only ever buffers; the flush and whatever follows it run
+ * on the registry's executor, holding the token, and the sweep ends a flush that waits too long.
  */
 public final class Connection implements ClientLink {
 
@@ -66,6 +73,7 @@ public final class Connection implements ClientLink {
     private final String tenantId;
     private final SendQueueLimits limits;
     private final ConnectionRegistry registry;
+    private final Executor flusher;
     private SocketChannels channels;
 
     // Send queue state, guarded by this.
@@ -87,6 +95,8 @@ public final class Connection implements ClientLink {
     private volatile long lastInboundNanos = System.nanoTime();
     // Since when the output has not been ready; 0 when it is. Read by the registry's sweep.
     private volatile long notReadySinceNanos;
+    // Since when a flush has been waiting for the client; 0 when none is. Read by the registry's sweep.
+    private volatile long flushingSinceNanos;
     private volatile boolean malformedLogged;
     private final AtomicLong malformedFrames = new AtomicLong();
 
@@ -97,6 +107,7 @@ public final class Connection implements ClientLink {
         this.tenantId = tenantId;
         this.limits = limits;
         this.registry = registry;
+        this.flusher = registry.flusher();
     }
 
     void attach(SocketChannels channels) {
@@ -174,6 +185,9 @@ public final class Connection implements ClientLink {
      */
     long writeStalledForNanos(long nowNanos) {
         long started = notReadySinceNanos;
+        if (started == 0) {
+            started = flushingSinceNanos;
+        }
         return started == 0 ? 0 : nowNanos - started;
     }
 
@@ -283,7 +297,8 @@ public final class Connection implements ClientLink {
      */
     boolean abortIfCloseOverdue(long nowNanos, long deadlineNanos) {
         synchronized (this) {
-            if (!closing || writer != Writer.BLOCKED || nowNanos - closeRequestedNanos <= deadlineNanos) {
+            boolean waiting = writer == Writer.BLOCKED || flushingSinceNanos != 0;
+            if (!closing || !waiting || nowNanos - closeRequestedNanos <= deadlineNanos) {
                 return false;
             }
             abandonWrites();
@@ -347,6 +362,13 @@ public final class Connection implements ClientLink {
 
     /** With the token: writes batches while the output is ready and something waits. */
     private void pump() {
+        pump(false);
+    }
+
+    /**
+     * @param mayBlock whether this thread may flush (the flusher's), or must hand the flush over
+     */
+    private void pump(boolean mayBlock) {
         while (true) {
             boolean ready;
             try {
@@ -391,7 +413,16 @@ public final class Connection implements ClientLink {
             }
             try {
                 if (batch == null) {
-                    output.flush();
+                    if (!mayBlock) {
+                        flushLater();
+                        return;
+                    }
+                    flushingSinceNanos = System.nanoTime();
+                    try {
+                        output.flush();
+                    } finally {
+                        flushingSinceNanos = 0;
+                    }
                     flushOwed = false;
                 } else {
                     flushOwed = !output.write(batch);
@@ -400,6 +431,15 @@ public final class Connection implements ClientLink {
                 gone(e);
                 return;
             }
+        }
+    }
+
+    /** The token holder hands the owed flush, and the pumping after it, to the flusher. */
+    private void flushLater() {
+        try {
+            flusher.execute(() -> pump(true));
+        } catch (RejectedExecutionException e) {
+            pump(true); // the server is stopping: flush here, as it may be the last chance
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -75,6 +76,14 @@ public class ConnectionRegistry {
     private static void close(Connection connection, int code, String reason) {
         LOG.info(() -> "Closing socket " + connection.id() + " of tenant " + connection.tenantId() + ": " + reason);
         connection.terminate(code, reason);
+    }
+
+    /**
+     * Where a connection's flushes run, which may block on a client that does not read: the
+     * managed scheduler's threads; without one (a registry built by hand in a test), the caller's.
+     */
+    Executor flusher() {
+        return scheduler == null ? Runnable::run : scheduler;
     }
 
     void add(Connection connection) {

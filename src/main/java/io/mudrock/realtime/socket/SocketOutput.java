@@ -16,7 +16,7 @@ interface SocketOutput {
     boolean isReady();
 
     /**
-     * Writes encoded frames and flushes them if the output is still ready after the write. Called
+     * Writes encoded frames without blocking, flushing them only where that cannot block. Called
      * only after {@link #isReady()} returned true, by one thread at a time.
      *
      * @param frames whole frames, header and payload
@@ -26,8 +26,9 @@ interface SocketOutput {
     boolean write(byte[] frames) throws IOException;
 
     /**
-     * Flushes what a write that did not finish at once left buffered. Called only after
-     * {@link #isReady()} returned true.
+     * Flushes what a write that did not finish at once left buffered. May block while the client
+     * does not read, so {@link Connection} calls it on its flusher, never on a sender's thread.
+     * Called only after {@link #isReady()} returned true.
      *
      * @throws IOException when the connection is gone
      */

@@ -96,13 +96,11 @@ public final class UpgradedSocket implements HttpUpgradeHandler, SocketOutput {
 
     @Override
     public boolean write(byte[] frames) throws IOException {
+        // Liberty writes a full buffer asynchronously, but its flush is a blocking write: never
+        // here, on whatever thread queued the frames. The flush is owed; Connection runs it where
+        // waiting is allowed.
         out.write(frames);
-        // Flushing is a write too: allowed only while ready, else it is owed for later.
-        if (!out.isReady()) {
-            return false;
-        }
-        out.flush();
-        return true;
+        return false;
     }
 
     @Override
