@@ -142,10 +142,12 @@ final class PgRegex {
                     int count = close < 0 ? -1 : repeatCount(regex.substring(i + 1, close));
                     if (count < 0) {
                         size.atom(1); // not a bound: RE2 reads it as a literal brace (or refuses it)
+                        out.append(c);
                     } else {
                         size.repeat(count);
+                        out.append(regex, i, close + 1);
+                        i = close;
                     }
-                    out.append(c);
                 }
                 case '*', '+', '?' -> out.append(c);
                 case '|' -> {

@@ -45,11 +45,10 @@ final class StreamRun implements Runnable {
 
     private final TenantStream stream;
     private final Future<?> previous;
+    private final boolean resume;
     private volatile boolean stopRequested;
     private volatile String stopReason = "idle";
     private volatile ReplicationSession session;
-
-    private final boolean resume;
 
     /**
      * @param previous the task this one replaces, awaited first; null if none
@@ -141,7 +140,7 @@ final class StreamRun implements Runnable {
             } else if (crash != null) {
                 how = "failed: " + TenantStream.describe(crash);
             }
-            if (permanentSlot != null && resources != null && crash == null) {
+            if (permanentSlot != null && resources != null && (crash == null || stopRequested)) {
                 dropSlot(resources, permanentSlot);
             }
             stream.ended(this, how, lastSlot, crash != null && !stopRequested);
