@@ -18,7 +18,7 @@ import java.util.function.Predicate;
  * <p>Compiled against one table shape, a filter re-binds itself by column name when it first sees
  * a change of a newer shape (after {@code ALTER TABLE}); a condition whose column disappeared or
  * whose new type rejects the value then fails. Thread-safe; {@link #test} allocates nothing beyond
- * what parsing numeric/float row values and regex matchers need.
+ * what parsing numeric/float row values, regex matchers and LIKE's matching state need.
  *
  * <p>Pattern operators cost time linear in the value: LIKE/ILIKE run a non-backtracking matcher
  * ({@link LikePattern}), match/imatch RE2 ({@link PgRegex}); patterns are bounded in length.
