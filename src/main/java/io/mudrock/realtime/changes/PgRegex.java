@@ -7,7 +7,8 @@ import com.google.re2j.PatternSyntaxException;
  * Compiles PostgreSQL (ARE) regular expressions for RE2/J, whose matching takes time linear in
  * the value whatever the pattern (java.util.regex backtracks: {@code (x|y)*z} overflowed the
  * stack on 3,000 characters). Translated: word boundaries ({@code \m \M \y \Y}), {@code \Z},
- * {@code \s}, a {@code ]} or {@code [} taken literally inside brackets. Both engines share
+ * {@code \s}, the escapes whose meaning differs ({@code \b} backspace, {@code \B} backslash,
+ * {@code \e}), a {@code ]} or {@code [} taken literally inside brackets. Both engines share
  * classes ({@code [[:alpha:]]}, {@code \d \w}), quantifiers, groups and anchors; like PostgreSQL,
  * {@code .} also matches a newline and {@code ^ $} anchor at the ends of the value.
  *
@@ -72,7 +73,13 @@ final class PgRegex {
             if (inBracket) {
                 if (c == '\\' && i + 1 < regex.length()) {
                     char next = regex.charAt(++i);
-                    out.append(next == 's' ? "[:space:]" : "\\" + next);
+                    out.append(switch (next) {
+                        case 's' -> "[:space:]";
+                        case 'b' -> "\\x08";
+                        case 'B' -> "\\\\";
+                        case 'e' -> "\\x1B";
+                        default -> "\\" + next;
+                    });
                 } else if (c == '[' && i + 1 < regex.length() && regex.charAt(i + 1) == ':') {
                     int close = regex.indexOf(":]", i + 2);
                     if (close < 0) {
@@ -106,6 +113,9 @@ final class PgRegex {
                         case 'm', 'M', 'y' -> "\\b";
                         case 'Y' -> "\\B";
                         case 'Z' -> "\\z";
+                        case 'b' -> "\\x08"; // backspace in PostgreSQL, a word boundary in RE2
+                        case 'B' -> "\\\\"; // PostgreSQL's synonym for a backslash
+                        case 'e' -> "\\x1B";
                         case 's' -> "[[:space:]]";
                         case 'S' -> "[^[:space:]]";
                         default -> "\\" + next;
