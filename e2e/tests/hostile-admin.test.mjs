@@ -86,7 +86,7 @@ test('the anon key and a user JWT never administer tenants while API_JWT_SECRET 
   })
 })
 
-test('rotation accepts API_JWT_SECRET_NEXT and API_JWT_SECRET; a blocked token is refused though valid', async () => {
+test('rotation accepts API_JWT_SECRET_NEXT and API_JWT_SECRET; blocked and guessed tokens are refused', async () => {
   await withVictim('admin_rotation', async () => {
     const next = sign({ exp: undefined }, process.env.API_JWT_SECRET_NEXT)
     const current = sign({ exp: undefined }, API_JWT_SECRET)
@@ -95,6 +95,14 @@ test('rotation accepts API_JWT_SECRET_NEXT and API_JWT_SECRET; a blocked token i
     const blocked = await request('GET', '/api/tenants', { token: process.env.BLOCKED_ADMIN_TOKEN })
     assert.equal(blocked.status, 401, blocked.body)
     assert.equal(JSON.parse(blocked.body).reason, 'the token is listed in API_TOKEN_BLOCKLIST')
+    // A guessing run against the admin API (300 requests, 10 at a time) refuses every one and
+    // leaves the victim alone.
+    const guesses = Array.from({ length: 300 }, (_, i) => i % 3 === 0 ? process.env.BLOCKED_ADMIN_TOKEN
+      : sign({ role: i % 3 === 1 ? 'anon' : undefined }, `guessed-secret-${i}`))
+    for (let i = 0; i < guesses.length; i += 10) {
+      const answers = await Promise.all(guesses.slice(i, i + 10).map((token) => request('GET', '/api/tenants', { token })))
+      for (const answer of answers) assert.equal(answer.status, 401, answer.body)
+    }
   })
 })
 

@@ -107,8 +107,11 @@ public class ApiSecretSharing implements StartupTask {
     /** Warns when tenants start sharing a secret (start-up included); says so once when none does any more. */
     private void report(Snapshot next) {
         if (!warned.containsAll(next.tenantIds())) {
-            LOG.warning(() -> "API_JWT_SECRET" + (config.apiJwtSecrets().size() > 1 ? " or API_JWT_SECRET_NEXT" : "")
-                    + " is also the JWT secret of tenant(s) " + String.join(", ", next.tenantIds())
+            List<String> secrets = config.apiJwtSecrets();
+            String names = next.sharedSecrets().contains(secrets.get(0))
+                    ? (next.sharedSecrets().size() > 1 ? "API_JWT_SECRET and API_JWT_SECRET_NEXT are" : "API_JWT_SECRET is")
+                    : "API_JWT_SECRET_NEXT is";
+            LOG.warning(() -> names + " also the JWT secret of tenant(s) " + String.join(", ", next.tenantIds())
                     + ": every client key of those tenants (the anon key, each user's session token) is then signed"
                     + " like an admin token and could read, change or delete tenants. Admin tokens with a role other"
                     + " than service_role or supabase_admin are refused (403) while this lasts. Fix: give API_JWT_SECRET"
