@@ -1,12 +1,11 @@
 package io.mudrock.realtime.changes;
 
+import com.google.re2j.Pattern;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * A binding's filter, validated against its table and compiled once; {@link #test} then decides
@@ -19,7 +18,10 @@ import java.util.regex.PatternSyntaxException;
  * <p>Compiled against one table shape, a filter re-binds itself by column name when it first sees
  * a change of a newer shape (after {@code ALTER TABLE}); a condition whose column disappeared or
  * whose new type rejects the value then fails. Thread-safe; {@link #test} allocates nothing beyond
- * what parsing numeric/float row values and regex matchers need.
+ * what parsing numeric/float row values, regex matchers and LIKE's matching state need.
+ *
+ * <p>Pattern operators cost time linear in the value: LIKE/ILIKE run a non-backtracking matcher
+ * ({@link LikePattern}), match/imatch RE2 ({@link PgRegex}); patterns are bounded in length.
  */
 public final class RowFilter {
 
@@ -29,6 +31,9 @@ public final class RowFilter {
 
     /** Largest number of values an {@code in} condition may list. */
     static final int MAX_IN_VALUES = 100;
+
+    /** Longest {@code like}/{@code ilike} pattern, in characters; see {@link PgRegex#MAX_LENGTH} for regexes. */
+    static final int MAX_LIKE_LENGTH = 1_024;
 
     private final List<FilterCondition> conditions;
     private final ValueCanonicalizer canonicalizer;
@@ -191,19 +196,21 @@ public final class RowFilter {
             }
             case LIKE, ILIKE -> {
                 requireText(operator, type);
+                if (value.length() > MAX_LIKE_LENGTH) {
+                    throw FilterValidationException.raised("pattern for `" + operator.wireName() + "` filter is too long ("
+                            + value.length() + " characters). Maximum " + MAX_LIKE_LENGTH);
+                }
                 // character(n) patterns see the padding: 'ab'::char(4) LIKE 'ab' is false in PostgreSQL.
-                return new PatternCheck(index, typeOid, negate, likePattern(value, operator == FilterOperator.ILIKE), false);
+                return new LikeCheck(index, typeOid, negate, LikePattern.compile(value, operator == FilterOperator.ILIKE));
             }
             case MATCH, IMATCH -> {
                 requireText(operator, type);
-                Pattern pattern;
                 try {
-                    pattern = PgRegex.compile(value, operator == FilterOperator.IMATCH);
-                } catch (PatternSyntaxException e) {
+                    return new RegexCheck(index, typeOid, negate, PgRegex.compile(value, operator == FilterOperator.IMATCH));
+                } catch (PgRegex.Refused e) {
                     throw FilterValidationException.raised("invalid regular expression for " + operator.wireName()
-                            + " filter: invalid regular expression: " + e.getDescription());
+                            + " filter: invalid regular expression: " + e.getMessage());
                 }
-                return new PatternCheck(index, typeOid, negate, pattern, true);
             }
             default -> {
                 Object operand = semantics.parse(value);
@@ -234,36 +241,6 @@ public final class RowFilter {
             throw FilterValidationException.raised("operator " + operator.wireName()
                     + " requires a text-compatible column type, got " + FilterSemantics.regtypeName(type));
         }
-    }
-
-    /** LIKE: {@code %} any run, {@code _} one character, backslash escapes; matches the whole value. */
-    static Pattern likePattern(String like, boolean caseInsensitive) throws FilterValidationException {
-        StringBuilder regex = new StringBuilder();
-        StringBuilder literal = new StringBuilder();
-        for (int i = 0; i < like.length(); i++) {
-            char c = like.charAt(i);
-            if (c == '%' || c == '_') {
-                if (literal.length() > 0) {
-                    regex.append(Pattern.quote(literal.toString()));
-                    literal.setLength(0);
-                }
-                regex.append(c == '%' ? ".*" : ".");
-                continue;
-            }
-            if (c == '\\') {
-                if (++i == like.length()) {
-                    throw new FilterValidationException("22025", "invalid_escape_sequence",
-                            "LIKE pattern must not end with escape character");
-                }
-                c = like.charAt(i);
-            }
-            literal.append(c);
-        }
-        if (literal.length() > 0) {
-            regex.append(Pattern.quote(literal.toString()));
-        }
-        int flags = Pattern.DOTALL | (caseInsensitive ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0);
-        return Pattern.compile(regex.toString(), flags);
     }
 
     /** One compiled condition, bound to a column index. */
@@ -409,14 +386,12 @@ public final class RowFilter {
         }
     }
 
-    private static final class PatternCheck extends Check {
-        private final Pattern pattern;
-        private final boolean find;
+    private static final class LikeCheck extends Check {
+        private final LikePattern pattern;
 
-        PatternCheck(int column, int typeOid, boolean negate, Pattern pattern, boolean find) {
+        LikeCheck(int column, int typeOid, boolean negate, LikePattern pattern) {
             super(column, typeOid, negate);
             this.pattern = pattern;
-            this.find = find;
         }
 
         @Override
@@ -424,13 +399,34 @@ public final class RowFilter {
             if (text == null) {
                 return UNKNOWN;
             }
-            Matcher matcher = pattern.matcher(text);
-            return (find ? matcher.find() : matcher.matches()) ? TRUE : FALSE;
+            return pattern.matches(text) ? TRUE : FALSE;
         }
 
         @Override
         Check at(int column) {
-            return new PatternCheck(column, typeOid, negate, pattern, find);
+            return new LikeCheck(column, typeOid, negate, pattern);
+        }
+    }
+
+    private static final class RegexCheck extends Check {
+        private final Pattern pattern;
+
+        RegexCheck(int column, int typeOid, boolean negate, Pattern pattern) {
+            super(column, typeOid, negate);
+            this.pattern = pattern;
+        }
+
+        @Override
+        int evaluate(String text) {
+            if (text == null) {
+                return UNKNOWN;
+            }
+            return pattern.matcher(text).find() ? TRUE : FALSE;
+        }
+
+        @Override
+        Check at(int column) {
+            return new RegexCheck(column, typeOid, negate, pattern);
         }
     }
 }

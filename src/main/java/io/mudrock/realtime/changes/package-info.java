@@ -6,7 +6,9 @@
  *
  * <p>Nothing here depends on CDI, the server or any other package of ours; database access is
  * limited to the optional JDBC catalog lookups behind {@link io.mudrock.realtime.changes.TypeLookup}
- * and {@link io.mudrock.realtime.changes.PrimaryKeyLookup}.
+ * and {@link io.mudrock.realtime.changes.PrimaryKeyLookup}. Pattern filters run in time linear in
+ * the value whatever the pattern (a LIKE matcher of its own, RE2/J for regular expressions), since
+ * the stream evaluates every binding's filter on one thread per tenant.
  *
  * <p>The live side is {@code io.mudrock.realtime.stream}: it runs one replication stream per
  * tenant, sets the session settings {@link io.mudrock.realtime.changes.ValueConverter} expects

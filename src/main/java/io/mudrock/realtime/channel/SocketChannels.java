@@ -176,6 +176,10 @@ public final class SocketChannels {
             return;
         }
         ChannelTenant tenant = found.get();
+        if (tenant.suspended()) {
+            refuse(m, JoinError.TENANT_SUSPENDED.reason(), false);
+            return;
+        }
         if (tenant.privateOnly() && !request.privateChannel()) {
             refuse(m, JoinError.PRIVATE_ONLY.reason(), false);
             return;

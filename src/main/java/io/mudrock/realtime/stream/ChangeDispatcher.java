@@ -131,7 +131,8 @@ final class ChangeDispatcher {
         }
         List<LiveBinding> matched = null;
         for (LiveBinding binding : candidates) {
-            if (!binding.owner().live() || !binding.spec().accepts(change.type()) || !passesFilter(binding, change)) {
+            if (binding.disabled() || !binding.owner().live() || !binding.spec().accepts(change.type())
+                    || !passesFilter(binding, change)) {
                 continue;
             }
             if (matched == null) {
@@ -283,15 +284,59 @@ final class ChangeDispatcher {
         }
     }
 
+    /**
+     * Whether the binding's filter lets the change through. Whatever goes wrong while evaluating
+     * it (a {@code StackOverflowError} included) stops that binding only; an unreachable database
+     * stays the stream's problem.
+     */
     private boolean passesFilter(LiveBinding binding, RowChange change) throws SQLException {
         if (binding.spec().conditions().isEmpty()) {
             return true;
         }
-        Optional<RowFilter> filter = binding.filterFor(change.table());
-        if (filter == null) {
-            filter = compileLater(binding, change.table());
+        try {
+            if (becomesErrorPayload(binding, change)) {
+                return true;
+            }
+            Optional<RowFilter> filter = binding.filterFor(change.table());
+            if (filter == null) {
+                filter = compileLater(binding, change.table());
+            }
+            return filter.isPresent() && filter.get().test(change);
+        } catch (SQLException e) {
+            throw e;
+        } catch (Throwable e) {
+            disable(binding, e);
+            return false;
         }
-        return filter.isPresent() && filter.get().test(change);
+    }
+
+    /**
+     * Whether the change reaches this binding as upstream's 400/401 error payload (no primary key,
+     * or one the role may not SELECT): no RLS check runs for it, so it goes to every binding on the
+     * table and event as upstream's {@code apply_rls} sends it, unfiltered. Filtering it would tell
+     * a subscriber which rows it cannot see hold which values.
+     */
+    private boolean becomesErrorPayload(LiveBinding binding, RowChange change) throws SQLException {
+        if (change.type() == ChangeType.DELETE) {
+            return false;
+        }
+        if (!change.table().hasPrimaryKey()) {
+            return true;
+        }
+        TableAccess access = access(change.table(), binding.owner().group().role());
+        return access != null && !primaryKeyVisible(change.table(), access);
+    }
+
+    /** Takes a binding whose filter failed out of routing, and tells its channel and the log once. */
+    private void disable(LiveBinding binding, Throwable failure) {
+        if (!binding.disable()) {
+            return;
+        }
+        String reason = failure.getClass().getSimpleName() + (failure.getMessage() == null ? ""
+                : ": " + TenantStream.describe(failure));
+        LOG.warning(() -> "Tenant " + context.tenantId() + ", channel " + binding.owner().target().topic()
+                + ": the filter of binding " + binding.id() + " failed (" + reason + "); the binding is stopped");
+        binding.owner().target().postgresChangesStatus(false, StreamNotices.filterFailed(binding.spec().describe(), reason));
     }
 
     /** A wildcard binding's filter meets a table for the first time (or a table was re-created). */

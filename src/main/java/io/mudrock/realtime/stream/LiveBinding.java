@@ -17,6 +17,8 @@ final class LiveBinding {
     private final BindingSpec spec;
     /** Filter per relation oid; empty when it cannot apply to that table (a column is missing). */
     private final Map<Integer, Optional<RowFilter>> filters = new ConcurrentHashMap<>();
+    /** Set by the stream thread when evaluating the filter failed; read by it only. */
+    private volatile boolean disabled;
 
     LiveBinding(ChannelSubscription owner, long id, BindingSpec spec) {
         this.owner = owner;
@@ -49,6 +51,23 @@ final class LiveBinding {
     /** Remembers the filter (or that none applies) for a table first seen on the stream. */
     void compiledLater(TableInfo table, Optional<RowFilter> filter) {
         filters.put(table.oid(), filter);
+    }
+
+    /** Whether the binding was stopped because its filter could not be evaluated. */
+    boolean disabled() {
+        return disabled;
+    }
+
+    /**
+     * Stops routing changes to this binding (its filter failed: evaluating it again would fail
+     * again on every change). A token refresh that changes the role, or a new join, starts afresh.
+     *
+     * @return false if it was stopped already
+     */
+    boolean disable() {
+        boolean first = !disabled;
+        disabled = true;
+        return first;
     }
 
     @Override

@@ -63,6 +63,15 @@ final class StreamNotices {
                 + "): " + withheld + " change" + (withheld == 1 ? " was" : "s were") + " not delivered";
     }
 
+    /**
+     * Status error: evaluating a binding's filter failed, so that binding receives nothing more;
+     * the channel's other bindings and every other subscriber are not affected.
+     */
+    static String filterFailed(String parameters, String reason) {
+        return "Unable to evaluate the filter of binding [" + parameters + "] (" + reason + "): this binding receives "
+                + "no more changes; the channel's other bindings are not affected. Join the channel again to retry.";
+    }
+
     /** Status error: the tenant has no database settings, so no change can be streamed. */
     static final String NO_DATABASE = "This project has no database settings (postgres_cdc_rls extension): "
             + "postgres_changes cannot be delivered";

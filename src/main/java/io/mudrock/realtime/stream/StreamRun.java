@@ -25,7 +25,9 @@ import java.util.logging.Logger;
  * The long-lived task of one tenant's stream, on the managed executor: opens a replication
  * session, reads pgoutput messages, hands changes to the {@link ChangeDispatcher}, confirms each
  * transaction's end LSN once it was handed to every subscriber's send queue, and reconnects with
- * exponential back-off (1 s doubling to 30 s) when the connection or the database goes away.
+ * exponential back-off (1 s doubling to 30 s) when the connection or the database goes away, or
+ * anything else fails (an {@code Error} too: the task never ends while bindings exist, and a
+ * permanent slot is dropped only when the task ends on purpose).
  *
  * <p>It reads with {@code readPending} (never blocking), so it notices a stop request within
  * milliseconds, and does its housekeeping between transactions: publication poll, slot liveness
@@ -43,13 +45,20 @@ final class StreamRun implements Runnable {
 
     private final TenantStream stream;
     private final Future<?> previous;
+    private final boolean resume;
     private volatile boolean stopRequested;
     private volatile String stopReason = "idle";
     private volatile ReplicationSession session;
 
-    StreamRun(TenantStream stream, Future<?> previous) {
+    /**
+     * @param previous the task this one replaces, awaited first; null if none
+     * @param resume   resume a permanent slot where it was confirmed (the previous task crashed)
+     *                 rather than start from now
+     */
+    StreamRun(TenantStream stream, Future<?> previous, boolean resume) {
         this.stream = stream;
         this.previous = previous;
+        this.resume = resume;
     }
 
     /** Asks the task to stop; it closes its connection itself within milliseconds. */
@@ -70,11 +79,12 @@ final class StreamRun implements Runnable {
     public void run() {
         awaitPrevious();
         long backoff = INITIAL_BACKOFF_MS;
-        boolean fresh = true;
+        boolean fresh = !resume;
         String permanentSlot = null;
         String lastSlot = null;
         TenantStream.Resources resources = null;
         String how = "stopped";
+        Throwable crash = null;
         try {
             while (!stopRequested) {
                 ReplicationSession opened = null;
@@ -98,12 +108,15 @@ final class StreamRun implements Runnable {
                     }
                 } catch (StreamStopping e) {
                     return;
-                } catch (Exception | LinkageError | AssertionError e) {
-                    // Never let a failure end the task: report it and reconnect. VirtualMachineErrors propagate.
+                } catch (Throwable e) {
+                    // Never let a failure end the task, not even an Error: report it and reconnect.
                     if (stopRequested) {
                         return;
                     }
-                    if (!(e instanceof SQLException || e instanceof TenantStream.NoDatabase)) {
+                    if (e instanceof VirtualMachineError) {
+                        LOG.warning(() -> "Change stream of tenant " + stream.tenantId() + " failed: " + e
+                                + "; reconnecting");
+                    } else if (!(e instanceof SQLException || e instanceof TenantStream.NoDatabase)) {
                         LOG.log(Level.WARNING, "Change stream of tenant " + stream.tenantId() + " failed unexpectedly", e);
                     }
                     stream.lost(this, TenantStream.describe(e), Duration.ofMillis(backoff));
@@ -119,14 +132,18 @@ final class StreamRun implements Runnable {
                     }
                 }
             }
+        } catch (Throwable e) {
+            crash = e; // reporting a failure failed: the stream restarts this task, keeping the slot
         } finally {
             if (stopRequested) {
                 how = stopReason;
+            } else if (crash != null) {
+                how = "failed: " + TenantStream.describe(crash);
             }
-            if (permanentSlot != null && resources != null) {
+            if (permanentSlot != null && resources != null && (crash == null || stopRequested)) {
                 dropSlot(resources, permanentSlot);
             }
-            stream.ended(this, how, lastSlot);
+            stream.ended(this, how, lastSlot, crash != null && !stopRequested);
         }
     }
 

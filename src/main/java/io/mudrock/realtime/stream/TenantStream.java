@@ -274,11 +274,15 @@ final class TenantStream implements ChangeDispatcher.Context {
 
     /** Starts the task unless it runs; a new task waits for the previous one to have ended. */
     private void ensureRunning() {
+        ensureRunning(false);
+    }
+
+    private void ensureRunning(boolean resume) {
         if (run != null) {
             return;
         }
         Future<?> previous = runFuture;
-        StreamRun next = new StreamRun(this, previous);
+        StreamRun next = new StreamRun(this, previous, resume);
         try {
             runFuture = executor.submit(next);
         } catch (RejectedExecutionException e) {
@@ -381,10 +385,20 @@ final class TenantStream implements ChangeDispatcher.Context {
         }
     }
 
-    /** The task ended (stopped, retired or failed for good). */
-    synchronized void ended(StreamRun task, String how, String lastSlot) {
+    /**
+     * The task ended (stopped, retired, or crashed: it failed while reporting a failure). A
+     * crashed task is replaced at once while bindings exist; the new one waits for it to be gone.
+     */
+    synchronized void ended(StreamRun task, String how, String lastSlot, boolean crashed) {
         if (run == task) {
             run = null;
+        }
+        if (crashed && run == null && !subscriptions.isEmpty() && !forgotten) {
+            LOG.severe(() -> "Change stream of tenant " + tenantId + " " + how + "; restarting it");
+            ensureRunning(true);
+            state = StreamStatus.State.RECONNECTING;
+            problem = how;
+            return;
         }
         if (run == null) {
             state = StreamStatus.State.IDLE;
@@ -597,7 +611,13 @@ final class TenantStream implements ChangeDispatcher.Context {
     void tellSubscribers(boolean ok, String message) {
         for (ChannelSubscription subscription : List.copyOf(subscriptions)) {
             if (subscription.live()) {
-                subscription.target().postgresChangesStatus(ok, message);
+                try {
+                    subscription.target().postgresChangesStatus(ok, message);
+                } catch (RuntimeException e) {
+                    // One broken channel must not keep the others uninformed (or end the stream task).
+                    LOG.warning(() -> "Tenant " + tenantId + ", channel " + subscription.target().topic()
+                            + ": status message not queued: " + describe(e));
+                }
             }
         }
     }

@@ -174,7 +174,15 @@ class RowFilterPostgresTest {
                 new String[] {"text", "ABC", "match", "^abc$"}, new String[] {"text", "foo bar", "match", "\\mbar"},
                 new String[] {"text", "foobar", "match", "\\mbar"}, new String[] {"text", "x]y", "match", "[]]"},
                 new String[] {"text", "a[b", "match", "[[]"}, new String[] {"text", "tab\there", "match", "\\s"},
-                new String[] {"bpchar", "ab", "match", "b$"});
+                new String[] {"bpchar", "ab", "match", "b$"},
+                new String[] {"text", "abab", "like", "%ab%ab%"}, new String[] {"text", "aba", "like", "%ab%ab%"},
+                new String[] {"text", "😀😀", "like", "_%_"}, new String[] {"text", "😀", "like", "_%_"},
+                new String[] {"text", "xxäbC", "ilike", "%ÄB_"}, new String[] {"text", "aaab", "like", "%aab"},
+                new String[] {"text", "a\bb", "match", "a\\bb"}, new String[] {"text", "a\\b", "match", "a\\Bb"},
+                new String[] {"text", "a\nb", "match", "^a.b$"}, new String[] {"text", "a\n", "match", "^a$"},
+                new String[] {"text", "x\u000By", "match", "x\\sy"}, new String[] {"text", "foo bar", "match", "\\ybar\\y"},
+                new String[] {"text", "foobar", "match", "\\Ybar"}, new String[] {"text", "a1", "match", "^[[:alpha:]][[:digit:]]$"},
+                new String[] {"text", "xYz", "imatch", "^X[a-z]Z$"}, new String[] {"text", "xyxyz", "match", "^(x|y)*z$"});
         for (String[] c : cases) {
             String type = c[0].equals("bpchar") ? "char(4)" : c[0];
             String rowText = castToText(c[1], type);

@@ -124,4 +124,17 @@ class ConfigLoaderTest {
         RealtimeConfig config = load(Map.of("DB_HOST", "::1", "API_JWT_SECRET", "x"));
         assertEquals("jdbc:postgresql://[::1]:5432/postgres", config.database().orElseThrow().jdbcUrl());
     }
+
+    @Test
+    void rotationAndBlocklistAreReadAsUpstreamReadsThem() {
+        RealtimeConfig plain = load(Map.of("API_JWT_SECRET", "current"));
+        assertEquals(java.util.List.of("current"), plain.apiJwtSecrets());
+        assertEquals(java.util.List.of(), plain.apiTokenBlocklist());
+        RealtimeConfig rotating = load(Map.of("API_JWT_SECRET", "current", "API_JWT_SECRET_NEXT", "next",
+                "API_TOKEN_BLOCKLIST", " eyJa.b.c , ,eyJd.e.f,"));
+        assertEquals(java.util.List.of("current", "next"), rotating.apiJwtSecrets());
+        assertEquals(java.util.List.of("eyJa.b.c", "eyJd.e.f"), rotating.apiTokenBlocklist(),
+                "comma-separated whole tokens, each trimmed; empty items mean nothing");
+        assertEquals(java.util.List.of(), load(Map.of("API_TOKEN_BLOCKLIST", "  ")).apiTokenBlocklist());
+    }
 }

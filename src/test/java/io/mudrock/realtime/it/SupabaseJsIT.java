@@ -66,13 +66,14 @@ class SupabaseJsIT {
         if (!Files.isDirectory(e2e.resolve("node_modules"))) {
             fail("e2e/node_modules is missing: run `npm ci` in e2e/ (mvn verify does it in pre-integration-test)");
         }
-        // -De2e.suites=hostile- runs only the suites whose file name starts so; default: all.
-        String only = System.getProperty("e2e.suites", "");
         List<Path> suites;
         try (Stream<Path> files = Files.list(e2e.resolve("tests"))) {
-            suites = files.map(Path::getFileName).map(Path::toString)
-                    .filter(name -> name.endsWith(".test.mjs") && name.startsWith(only))
-                    .sorted().map(name -> e2e.resolve("tests").resolve(name)).toList();
+            // -De2e.suites=hostile-,tenants runs only suites whose names start with one of these prefixes
+            List<String> only = List.of(System.getProperty("e2e.suites", "").split(",")).stream()
+                    .map(String::trim).filter(prefix -> !prefix.isEmpty()).toList();
+            suites = files.filter(f -> f.getFileName().toString().endsWith(".test.mjs"))
+                    .filter(f -> only.isEmpty() || only.stream().anyMatch(f.getFileName().toString()::startsWith))
+                    .sorted().toList();
         }
         return suites.stream().map(suite -> DynamicTest.dynamicTest(suite.getFileName().toString(), () -> run(e2e, suite)));
     }
@@ -93,6 +94,8 @@ class SupabaseJsIT {
                 "REALTIME_URL", TestServer.baseUrl(),
                 "JWT_SECRET", TestServer.TENANT_JWT_SECRET,
                 "API_JWT_SECRET", TestServer.API_JWT_SECRET,
+                "API_JWT_SECRET_NEXT", TestServer.API_JWT_SECRET_NEXT,
+                "BLOCKED_ADMIN_TOKEN", TestServer.BLOCKED_ADMIN_TOKEN,
                 "DB_URL", "postgres://postgres@localhost:" + TestServer.DB_PORT + "/postgres",
                 "SPARE_DB_URL", spare.url(),
                 "SPARE_DB_CONTROL", spare.controlUrl(),
