@@ -42,6 +42,8 @@ public final class SocketChannels {
     private static final String PHOENIX_TOPIC = "phoenix";
     private static final long MAX_EXPIRY_CHECK_MILLIS = Duration.ofMinutes(5).toMillis();
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    /** The least a join waits for its change subscription, however long its private checks took. */
+    private static final long MIN_SUBSCRIBE_WAIT_MILLIS = 1000;
     /** The track reply's reason when the topic's presence holds all it may ({@link ChannelCaps}). */
     static final String PRESENCE_FULL = "PresenceLimitReached: This topic holds the most presence entries it may";
 
@@ -248,7 +250,7 @@ public final class SocketChannels {
             return;
         }
         if (!request.privateChannel()) {
-            authorized(member, m, new PrivateGrant(TopicPermissions.PUBLIC, List.of()));
+            authorized(member, m, new PrivateGrant(TopicPermissions.PUBLIC, List.of()), arrivedNanos);
             return;
         }
         authorizeAsync(member, claims, replay).whenComplete((grant, error) -> {
@@ -257,12 +259,12 @@ public final class SocketChannels {
             } else if (!grant.permissions().mayJoin(member.presenceEnabled())) {
                 abandonJoin(member, m, JoinError.unauthorized(subTopic), arrivedNanos);
             } else {
-                authorized(member, m, grant);
+                authorized(member, m, grant, arrivedNanos);
             }
         });
     }
 
-    private void authorized(ChannelMember member, InboundMessage m, PrivateGrant grant) {
+    private void authorized(ChannelMember member, InboundMessage m, PrivateGrant grant, long arrivedNanos) {
         member.permissions(grant.permissions());
         List<PostgresBinding> bindings = PostgresBinding.assignIds(member.request().postgresChanges());
         if (bindings.isEmpty()) {
@@ -285,12 +287,16 @@ public final class SocketChannels {
                 LOG.log(Level.WARNING, "postgres_changes subscription failed for " + member, error);
             }
         });
+        // The private checks and this wait share one deadline from the join's arrival (with a
+        // short floor), so a slow check cannot push the reply past the client's push timeout.
+        long waitMillis = Math.max(MIN_SUBSCRIBE_WAIT_MILLIS, services.joinDeadline().toMillis()
+                - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - arrivedNanos));
         subscribing.copy()
-                .orTimeout(services.joinDeadline().toMillis(), TimeUnit.MILLISECONDS)
+                .orTimeout(waitMillis, TimeUnit.MILLISECONDS)
                 .whenComplete((subscription, error) -> {
                     if (error != null && unwrap(error) instanceof TimeoutException) {
                         LOG.warning(() -> "postgres_changes subscription not ready within "
-                                + services.joinDeadline().toMillis() + " ms for " + member + "; replying anyway");
+                                + waitMillis + " ms for " + member + "; replying anyway");
                     }
                     completeJoin(member, m, bindings, grant.replayed());
                 });
