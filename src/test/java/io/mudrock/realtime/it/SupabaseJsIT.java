@@ -68,7 +68,12 @@ class SupabaseJsIT {
         }
         List<Path> suites;
         try (Stream<Path> files = Files.list(e2e.resolve("tests"))) {
-            suites = files.filter(f -> f.getFileName().toString().endsWith(".test.mjs")).sorted().toList();
+            // -De2e.suites=hostile-,protocol runs only the suites whose names start so; unset = all.
+            List<String> prefixes = List.of(System.getProperty("e2e.suites", "").split(",")).stream()
+                    .filter(p -> !p.isBlank()).toList();
+            suites = files.filter(f -> f.getFileName().toString().endsWith(".test.mjs"))
+                    .filter(f -> prefixes.isEmpty() || prefixes.stream().anyMatch(f.getFileName().toString()::startsWith))
+                    .sorted().toList();
         }
         return suites.stream().map(suite -> DynamicTest.dynamicTest(suite.getFileName().toString(), () -> run(e2e, suite)));
     }
