@@ -44,7 +44,9 @@ public final class UpgradedSocket implements HttpUpgradeHandler, SocketOutput {
     private ServletInputStream in;
     private ServletOutputStream out;
     private Connection connection;
-    private FrameParser parser;
+    // Dropped when the socket ends: timers of its channels may keep this object a while, its
+    // partial message must not stay with it.
+    private volatile FrameParser parser;
     private InboundBudget.Account inboundAccount;
     private volatile CloseStatus received;
     private final AtomicBoolean finished = new AtomicBoolean();
@@ -135,6 +137,7 @@ public final class UpgradedSocket implements HttpUpgradeHandler, SocketOutput {
             return;
         }
         inboundAccount.close();
+        parser = null;
         CloseStatus status = received;
         if (status == null) {
             status = connection.sentClose();
@@ -162,8 +165,9 @@ public final class UpgradedSocket implements HttpUpgradeHandler, SocketOutput {
                 if (n < 0) {
                     return;
                 }
-                if (!parser.done()) {
-                    parser.feed(buffer, 0, n);
+                FrameParser current = parser;
+                if (current != null && !current.done()) {
+                    current.feed(buffer, 0, n);
                 }
             }
         }
