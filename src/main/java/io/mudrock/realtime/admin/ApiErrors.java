@@ -23,6 +23,11 @@ final class ApiErrors {
         return json(401, body);
     }
 
+    /** 403 {@code {"message":"Forbidden","reason":...}}: authenticated, but not allowed. */
+    static Response forbidden(String reason) {
+        return json(403, JsonNodeFactory.instance.objectNode().put("message", "Forbidden").put("reason", reason));
+    }
+
     /** 404 {@code {"message":"not found"}}, as upstream. */
     static Response notFound() {
         return json(404, JsonNodeFactory.instance.objectNode().put("message", "not found"));

@@ -202,11 +202,18 @@ public class TenantsResource {
             }
             Tenant tenant = result.stored().tenant();
             if (result.changed()) {
-                // New limits apply to new joins; new credentials or database must reach every socket and stream.
-                boolean credentialsChanged = before.map(old -> !Objects.equals(old.jwtSecret(), tenant.jwtSecret())
+                // New limits apply to new joins; new credentials or database must reach every socket and stream,
+                // and a suspension must reach the sockets already connected (upstream disconnects them too).
+                boolean reconnect = before.map(old -> !Objects.equals(old.jwtSecret(), tenant.jwtSecret())
                         || !Objects.equals(old.jwtJwks(), tenant.jwtJwks())
-                        || !Objects.equals(old.postgresCdc(), tenant.postgresCdc())).orElse(false);
-                tenants.changed(tenant.externalId(), credentialsChanged ? TenantEvent.Kind.RELOADED : TenantEvent.Kind.UPDATED);
+                        || !Objects.equals(old.postgresCdc(), tenant.postgresCdc())
+                        || old.suspend() != tenant.suspend()).orElse(false);
+                tenants.changed(tenant.externalId(), reconnect ? TenantEvent.Kind.RELOADED : TenantEvent.Kind.UPDATED);
+                if (before.isPresent() && before.get().suspend() != tenant.suspend()) {
+                    LOG.info(() -> "Tenant '" + tenant.externalId() + "' " + (tenant.suspend()
+                            ? "suspended: its sockets are drained, new connections, joins and REST broadcasts refused"
+                            : "unsuspended: connections are accepted again"));
+                }
             }
             if (result.created()) {
                 migrate(tenant);

@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param maxPayloadSizeInKb broadcast and presence payload limit, in units of 1000 bytes
  * @param clientPresenceMaxCalls presence pushes one channel may make per window
  * @param clientPresenceWindow that window
+ * @param suspended {@code suspend}: joins are refused (its sockets were drained when it was set)
  */
 public record ChannelTenant(
         String id,
@@ -31,7 +32,8 @@ public record ChannelTenant(
         int maxPresenceEventsPerSecond,
         int maxPayloadSizeInKb,
         int clientPresenceMaxCalls,
-        Duration clientPresenceWindow) {
+        Duration clientPresenceWindow,
+        boolean suspended) {
 
     /** Upstream's {@code CLIENT_PRESENCE_MAX_CALLS} default. */
     public static final int DEFAULT_CLIENT_PRESENCE_MAX_CALLS = 5;
@@ -52,10 +54,34 @@ public record ChannelTenant(
      * @param maxPayloadSizeInKb payload limit
      * @param clientPresenceMaxCalls presence calls per window
      * @param clientPresenceWindow presence window
+     * @param suspended joins refused
      */
     public ChannelTenant {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(clientPresenceWindow, "clientPresenceWindow");
+    }
+
+    /**
+     * A tenant that is not suspended.
+     *
+     * @param id the external id
+     * @param presenceEnabled presence for every join
+     * @param privateOnly public channels refused
+     * @param maxConcurrentUsers users limit
+     * @param maxEventsPerSecond events limit
+     * @param maxChannelsPerClient channels limit
+     * @param maxJoinsPerSecond joins limit
+     * @param maxPresenceEventsPerSecond presence limit
+     * @param maxPayloadSizeInKb payload limit
+     * @param clientPresenceMaxCalls presence calls per window
+     * @param clientPresenceWindow presence window
+     */
+    public ChannelTenant(String id, boolean presenceEnabled, boolean privateOnly, int maxConcurrentUsers,
+            int maxEventsPerSecond, int maxChannelsPerClient, int maxJoinsPerSecond, int maxPresenceEventsPerSecond,
+            int maxPayloadSizeInKb, int clientPresenceMaxCalls, Duration clientPresenceWindow) {
+        this(id, presenceEnabled, privateOnly, maxConcurrentUsers, maxEventsPerSecond, maxChannelsPerClient,
+                maxJoinsPerSecond, maxPresenceEventsPerSecond, maxPayloadSizeInKb, clientPresenceMaxCalls,
+                clientPresenceWindow, false);
     }
 
     /** @return the largest broadcast or presence payload accepted, in bytes */

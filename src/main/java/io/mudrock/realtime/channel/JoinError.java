@@ -9,6 +9,8 @@ public enum JoinError {
     REALTIME_RESTARTING("RealtimeRestarting: Realtime is restarting, please standby"),
     /** The tenant went away after the socket connected. */
     TENANT_NOT_FOUND("TenantNotFound: Tenant with the given ID does not exist"),
+    /** The tenant is suspended ({@code suspend: true}), upstream's text. */
+    TENANT_SUSPENDED("RealtimeDisabledForTenant: Realtime disabled for this tenant"),
     /** The topic is {@code realtime:} with nothing after it. */
     TOPIC_NAME_REQUIRED("TopicNameRequired: You must provide a topic name"),
     /** A public join on a {@code private_only} tenant. */

@@ -187,6 +187,10 @@ public final class SocketChannels {
             return;
         }
         ChannelTenant tenant = found.get();
+        if (tenant.suspended()) {
+            refuse(m, JoinError.TENANT_SUSPENDED.reason(), false, arrivedNanos);
+            return;
+        }
         if (tenant.privateOnly() && !request.privateChannel()) {
             refuse(m, JoinError.PRIVATE_ONLY.reason(), false, arrivedNanos);
             return;

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -76,7 +77,8 @@ public final class ConfigLoader {
         if (!TENANT_ID.matcher(tenantName).matches()) {
             throw invalid("SELF_HOST_TENANT_NAME", tenantName, "must be a host label: letters, digits, '-' or '_', at most 63 characters");
         }
-        return new RealtimeConfig(port, database, embedded, encryptionKey, gcmKey, apiSecret, tenantSecret,
+        return new RealtimeConfig(port, database, embedded, encryptionKey, gcmKey, apiSecret,
+                source.apply("API_JWT_SECRET_NEXT"), list("API_TOKEN_BLOCKLIST"), tenantSecret,
                 publication(), bool("SECURE_CHANNELS", true), seed, tenantName, bool("MIGRATE_WELLS", true),
                 millis("CONNECT_ERROR_BACKOFF_MS", 2000), millis("CHANNEL_ERROR_BACKOFF_MS", 5000),
                 new RealtimeConfig.ReplicationSettings(bool("REPLICATION_SLOT_PERMANENT", false), slotNameSuffix()),
@@ -108,6 +110,12 @@ public final class ConfigLoader {
             // reported below with the variable's name
         }
         throw invalid(name, raw.get(), expectation);
+    }
+
+    /** Upstream's list variables: split on commas, each item trimmed; empty items are dropped. */
+    private List<String> list(String name) {
+        return source.apply(name).stream().flatMap(value -> Arrays.stream(value.split(",")))
+                .map(String::trim).filter(item -> !item.isEmpty()).toList();
     }
 
     private String text(String name, String fallback) {

@@ -56,6 +56,7 @@ public final class GeneratedSecrets {
         return new RealtimeConfig(config.port(), config.database(), config.embedded(), config.encryptionKey(),
                 config.gcmEncryptionKey(),
                 config.apiJwtSecret().or(() -> Optional.of(stored.getProperty("API_JWT_SECRET"))),
+                config.apiJwtSecretNext(), config.apiTokenBlocklist(),
                 config.tenantJwtSecret().or(() -> Optional.of(stored.getProperty("JWT_SECRET"))),
                 config.publication(), config.secureChannels(), config.seedSelfHost(), config.selfHostTenantName(),
                 config.migrateWells(), config.connectErrorBackoff(), config.channelErrorBackoff(), config.replication(),

@@ -2,7 +2,9 @@ package io.mudrock.realtime.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The server's configuration, validated once at start-up.
@@ -13,6 +15,10 @@ import java.util.Optional;
  * @param encryptionKey        legacy AES-128 key for secrets at rest ({@code DB_ENC_KEY}, 16 bytes)
  * @param gcmEncryptionKey     AES-256-GCM key ({@code DB_ENC_KEY_GCM}, 32 bytes), optional
  * @param apiJwtSecret         secret of the admin API's tokens ({@code API_JWT_SECRET}); empty = generated
+ * @param apiJwtSecretNext     a second secret admin tokens may be signed with while {@code API_JWT_SECRET}
+ *                             is rotated ({@code API_JWT_SECRET_NEXT}, upstream's)
+ * @param apiTokenBlocklist    whole admin tokens refused even when their signature is valid
+ *                             ({@code API_TOKEN_BLOCKLIST}, comma-separated, upstream's)
  * @param tenantJwtSecret      the self-host tenant's client JWT secret ({@code JWT_SECRET}); empty = generated
  * @param publication          the publication the WAL consumer reads (first of {@code PUBLICATIONS})
  * @param secureChannels       {@code SECURE_CHANNELS}: client tokens are required and verified
@@ -31,6 +37,8 @@ public record RealtimeConfig(
         String encryptionKey,
         Optional<String> gcmEncryptionKey,
         Optional<String> apiJwtSecret,
+        Optional<String> apiJwtSecretNext,
+        List<String> apiTokenBlocklist,
         Optional<String> tenantJwtSecret,
         String publication,
         boolean secureChannels,
@@ -41,6 +49,16 @@ public record RealtimeConfig(
         Duration channelErrorBackoff,
         ReplicationSettings replication,
         InboundLimits inbound) {
+
+    /** Copies the blocklist so the record stays immutable. */
+    public RealtimeConfig {
+        apiTokenBlocklist = List.copyOf(apiTokenBlocklist);
+    }
+
+    /** The secrets an admin token may be signed with: {@code API_JWT_SECRET}, then {@code API_JWT_SECRET_NEXT}. */
+    public List<String> apiJwtSecrets() {
+        return Stream.of(apiJwtSecret, apiJwtSecretNext).flatMap(Optional::stream).toList();
+    }
 
     /** True when no {@code DB_HOST} is configured and the server runs its own PostgreSQL. */
     public boolean usesEmbeddedDatabase() {

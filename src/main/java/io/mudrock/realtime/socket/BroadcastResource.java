@@ -177,13 +177,18 @@ public class BroadcastResource {
             LOG.info(() -> "Broadcast API refused: " + LogText.of(notFound.explanation()));
             return Caller.refused(error(401, "message", "Tenant not found in database"));
         }
-        ChannelTenant tenant = ((TenantResolution.Found) resolution).tenant();
+        TenantResolution.Found found = (TenantResolution.Found) resolution;
+        ChannelTenant tenant = found.tenant();
         String token = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? authorization.substring(7).trim() : apikey;
         TokenVerdict verdict = services.tokens().verify(tenant.id(), token);
         if (verdict instanceof TokenVerdict.Refused refused) {
             LOG.info(() -> "Broadcast API refused for tenant " + tenant.id() + ": " + refused.connectMessage());
             return Caller.refused(error(401, "message", "Unauthorized"));
+        }
+        if (found.suspended()) {
+            LOG.info(() -> "Broadcast API refused for tenant " + tenant.id() + ": the tenant is suspended");
+            return Caller.refused(error(403, "message", "Tenant is suspended"));
         }
         return new Caller(tenant, ((TokenVerdict.Accepted) verdict).claims(),
                 services.registry().activity(tenant.id()), null);

@@ -60,6 +60,6 @@ public class DirectoryTenants implements TenantResolver, ChannelTenants, TenantD
         return new ChannelTenant(tenant.externalId(), tenant.presenceEnabled(), tenant.privateOnly(),
                 tenant.maxConcurrentUsers(), tenant.maxEventsPerSecond(), tenant.maxChannelsPerClient(),
                 tenant.maxJoinsPerSecond(), tenant.maxPresenceEventsPerSecond(), tenant.maxPayloadSizeInKb(),
-                presenceCalls, presenceWindow);
+                presenceCalls, presenceWindow, tenant.suspend());
     }
 }

@@ -42,8 +42,9 @@ public record StreamStatus(String tenantId, State state, String slot, int subscr
     }
 
     /**
-     * Why readiness should be down: bindings are live but the stream is reconnecting, or still not
-     * started after {@link #START_GRACE}.
+     * What keeps changes from this tenant's subscribers: bindings are live but the stream is
+     * reconnecting, or still not started after {@link #START_GRACE}. Shown in readiness data, never as
+     * DOWN, since one tenant's database must not take the server out of service.
      */
     public Optional<String> readinessProblem(Instant now) {
         if (subscriptions == 0) {

@@ -13,7 +13,7 @@ public record TenantEvent(String externalId, Kind kind) {
     public enum Kind {
         /** Created or changed (limits apply to new joins). */
         UPDATED,
-        /** Its secret or database changed, or an operator asked for a reload: connections must start anew. */
+        /** Its secret, database or suspension changed, or an operator asked for a reload: connections must start anew. */
         RELOADED,
         /** Removed: close its sockets, drop its replication slot. */
         DELETED

@@ -2,6 +2,7 @@ package io.mudrock.realtime.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -65,5 +66,49 @@ class ApiTokenVerifierTest {
         ApiTokenVerifier one = new ApiTokenVerifier(List.of(CURRENT), Set.of(), CLOCK);
         assertEquals("Failed to validate JWT signature with API_JWT_SECRET",
                 one.verifyAuthorizationHeader("Bearer " + new TokenSigner(NEXT).sign(Map.of())).reason());
+    }
+
+    @Test
+    void aBlockedTokenIsRefusedThoughItsSignatureIsValid() {
+        String token = new TokenSigner(CURRENT).sign(Map.of("iat", NOW));
+        ApiTokenVerifier blocking = new ApiTokenVerifier(List.of(CURRENT), Set.of(token), CLOCK);
+        assertEquals("the token is listed in API_TOKEN_BLOCKLIST", blocking.verifyAuthorizationHeader("Bearer " + token).reason());
+        assertEquals("the token is listed in API_TOKEN_BLOCKLIST",
+                blocking.verifyAuthorizationHeader("Bearer  " + token.replace(".", "%2E") + "\n").reason(),
+                "compared after upstream's clean-up (URI-decoded, whitespace dropped)");
+        assertEquals(ApiTokenVerifier.Result.ACCEPTED,
+                blocking.verifyAuthorizationHeader("Bearer " + new TokenSigner(CURRENT).sign(Map.of("iat", NOW + 1))));
+    }
+
+    @Test
+    void underASharedSecretOnlyRolelessAndServerSideTokensAreAdminTokens() {
+        Set<String> shared = Set.of(CURRENT);
+        for (Object role : new Object[] {"anon", "authenticated", "postgres", "", 7}) {
+            ApiTokenVerifier.Result refused = verifier.verifyAuthorizationHeader(
+                    "Bearer " + new TokenSigner(CURRENT).sign(Map.of("role", role, "exp", NOW + 60)), shared);
+            assertFalse(refused.accepted(), "role " + role);
+            assertTrue(refused.forbidden(), "role " + role);
+            assertTrue(refused.reason().contains("signed with API_JWT_SECRET, which is also a tenant's JWT secret")
+                    && refused.reason().contains("Fix: set API_JWT_SECRET to its own random secret"), refused.reason());
+        }
+        for (String role : new String[] {"service_role", "supabase_admin"}) {
+            assertEquals(ApiTokenVerifier.Result.ACCEPTED, verifier.verifyAuthorizationHeader(
+                    "Bearer " + new TokenSigner(CURRENT).sign(Map.of("role", role)), shared), role);
+        }
+        assertEquals(ApiTokenVerifier.Result.ACCEPTED, verifier.verifyAuthorizationHeader(
+                "Bearer " + new TokenSigner(CURRENT).sign(Map.of("iat", NOW)), shared), "upstream-shaped: no role");
+    }
+
+    @Test
+    void theRoleRuleAppliesOnlyToTheSecretThatIsShared() {
+        String anonNext = "Bearer " + new TokenSigner(NEXT).sign(Map.of("role", "anon"));
+        String anonCurrent = "Bearer " + new TokenSigner(CURRENT).sign(Map.of("role", "anon"));
+        assertEquals(ApiTokenVerifier.Result.ACCEPTED, verifier.verifyAuthorizationHeader(anonNext, Set.of(CURRENT)));
+        assertEquals(ApiTokenVerifier.Result.ACCEPTED, verifier.verifyAuthorizationHeader(anonCurrent, Set.of()),
+                "with separate secrets a role claim proves nothing either way: whoever signed it holds API_JWT_SECRET");
+        ApiTokenVerifier.Result refused = verifier.verifyAuthorizationHeader(anonNext, Set.of(NEXT));
+        assertTrue(refused.forbidden() && refused.reason().contains("signed with API_JWT_SECRET_NEXT"), refused.reason());
+        assertFalse(verifier.verifyAuthorizationHeader("Bearer " + new TokenSigner("other").sign(Map.of("role", "anon")),
+                Set.of(CURRENT)).forbidden(), "a bad signature stays a 401");
     }
 }

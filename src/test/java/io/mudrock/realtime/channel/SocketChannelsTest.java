@@ -153,6 +153,19 @@ class SocketChannelsTest {
     }
 
     @Test
+    void aSuspendedTenantRefusesJoinsWithUpstreamsReasonAndAcceptsThemAgainWhenUnsuspended() {
+        ChannelTenant open = tenant(10, 1000, 3, 1000);
+        tenant.set(new ChannelTenant("t", false, false, 10, 1000, 3, 1000, 1000, 1, 5, Duration.ofSeconds(30), true));
+        Client client = new Client();
+        client.join("1", "realtime:a", "{}");
+        assertEquals(error("1", "realtime:a", "RealtimeDisabledForTenant: Realtime disabled for this tenant"), client.last());
+        assertEquals(0, registry.activity("t").connectedUsers(), "a refused join counts no user");
+        tenant.set(open);
+        client.join("2", "realtime:a", "{}");
+        assertEquals(ok("2", "realtime:a"), client.last());
+    }
+
+    @Test
     void tokenAndTopicErrors() {
         Client client = new Client();
         client.send("[\"1\",\"1\",\"realtime:a\",\"phx_join\",{\"config\":{},\"access_token\":\"forged\"}]");

@@ -126,6 +126,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void rotationAndBlocklistAreReadAsUpstreamReadsThem() {
+        RealtimeConfig plain = load(Map.of("API_JWT_SECRET", "current"));
+        assertEquals(java.util.List.of("current"), plain.apiJwtSecrets());
+        assertEquals(java.util.List.of(), plain.apiTokenBlocklist());
+        RealtimeConfig rotating = load(Map.of("API_JWT_SECRET", "current", "API_JWT_SECRET_NEXT", "next",
+                "API_TOKEN_BLOCKLIST", " eyJa.b.c , ,eyJd.e.f,"));
+        assertEquals(java.util.List.of("current", "next"), rotating.apiJwtSecrets());
+        assertEquals(java.util.List.of("eyJa.b.c", "eyJd.e.f"), rotating.apiTokenBlocklist(),
+                "comma-separated whole tokens, each trimmed; empty items mean nothing");
+        assertEquals(java.util.List.of(), load(Map.of("API_TOKEN_BLOCKLIST", "  ")).apiTokenBlocklist());
+    }
+
+    @Test
     void inboundLimitsHaveDefaultsAndAreValidated() {
         assertEquals(RealtimeConfig.InboundLimits.DEFAULT, load(Map.of()).inbound());
         RealtimeConfig.InboundLimits set = load(Map.of("INBOUND_BUFFER_BUDGET_MB", "64", "UNJOINED_SOCKET_TIMEOUT_MS", "0",

@@ -21,7 +21,9 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.StreamSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -231,6 +233,182 @@ class AdminApiIT {
 
     private static String status(JsonNode rows, String check) {
         return row(rows, check).get("status").asText();
+    }
+
+    /** A token with the given claims, issued now, valid for five minutes. */
+    private static String sign(Map<String, Object> claims, String secret) {
+        Instant now = Instant.now();
+        Map<String, Object> all = new HashMap<>(claims);
+        all.put("iat", now.getEpochSecond());
+        all.put("exp", now.plusSeconds(300).getEpochSecond());
+        return new TokenSigner(secret).sign(all);
+    }
+
+    private static String tenantWithSecret(String id, String jwtSecret, EmbeddedPostgres db) {
+        return tenantBody(id, db).replace("\"jwt_secret\":\"" + JWT_SECRET + "\"", "\"jwt_secret\":\"" + jwtSecret + "\"");
+    }
+
+    private static HttpResponse<String> broadcast(String host, String token, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(TestServer.baseUrl() + "/api/broadcast"))
+                .timeout(Duration.ofSeconds(30)).header("Host", host).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String plainJoin(String ref, String topic, String token) {
+        return "[\"" + ref + "\",\"" + ref + "\",\"" + topic + "\",\"phx_join\",{\"config\":{\"broadcast\":{\"self\":false},"
+                + "\"presence\":{\"key\":\"\"},\"postgres_changes\":[],\"private\":false},\"access_token\":\"" + token + "\"}]";
+    }
+
+    @Test
+    void clientKeysAreNoAdminTokensWhileAnAdminSecretIsATenantSecret() throws Exception {
+        String anonOfShared = sign(Map.of("role", "anon"), TestServer.API_JWT_SECRET);
+        String userOfShared = sign(Map.of("role", "authenticated", "sub", UUID.randomUUID().toString(),
+                "email", "mallory@example.com"), TestServer.API_JWT_SECRET);
+        assertEquals(401, call("GET", "/api/tenants", null, Tokens.anon()).statusCode(),
+                "the default tenant's anon key (JWT_SECRET) is no admin token");
+        assertEquals(200, call("GET", "/api/tenants", null, anonOfShared).statusCode(),
+                "with separate secrets a role proves nothing: whoever signed it holds API_JWT_SECRET");
+
+        String shared = "shared-" + UUID.randomUUID().toString().substring(0, 8);
+        try {
+            assertEquals(201, admin("PUT", "/api/tenants/" + shared, tenantWithSecret(shared, TestServer.API_JWT_SECRET, logical))
+                    .statusCode());
+            // The trap: that tenant's anon key is now a working client key signed with API_JWT_SECRET.
+            try (PhoenixSocket socket = PhoenixSocket.open("/realtime/v1/websocket?vsn=2.0.0&apikey=" + anonOfShared,
+                    shared + ".localhost")) {
+                socket.send(plainJoin("1", "realtime:trap", anonOfShared));
+                socket.awaitText("phx_reply", "\"status\":\"ok\"");
+            }
+            String[][] attempts = {
+                    {"GET", "/api/tenants", null},
+                    {"GET", "/realtime/v1/api/tenants/realtime-dev", null},
+                    {"PUT", "/api/tenants/" + shared, "{\"tenant\":{\"jwt_secret\":\"mallory-now-owns-this-tenant-0123456789\"}}"},
+                    {"POST", "/api/tenants/realtime-dev/reload", null},
+                    {"DELETE", "/api/tenants/realtime-dev", null}};
+            for (String token : new String[] {anonOfShared, userOfShared}) {
+                for (String[] attempt : attempts) {
+                    HttpResponse<String> refused = call(attempt[0], attempt[1], attempt[2], token);
+                    assertEquals(403, refused.statusCode(), attempt[0] + " " + attempt[1] + ": " + refused.body());
+                    JsonNode body = JSON.readTree(refused.body());
+                    assertEquals("Forbidden", body.get("message").asText());
+                    assertTrue(body.get("reason").asText().contains("which is also a tenant's JWT secret")
+                            && body.get("reason").asText().contains("Fix: set API_JWT_SECRET to its own random secret"), refused.body());
+                }
+            }
+            assertEquals(200, admin("GET", "/api/tenants/realtime-dev", null).statusCode(), "nothing was deleted");
+            try (PhoenixSocket socket = PhoenixSocket.open("/realtime/v1/websocket?vsn=2.0.0&apikey=" + anonOfShared,
+                    shared + ".localhost")) {
+                socket.send(plainJoin("1", "realtime:trap", anonOfShared));
+                socket.awaitText("phx_reply", "\"status\":\"ok\"");
+                assertFalse(socket.closed().isDone(), "nothing reloaded the tenant or changed its secret");
+            }
+            for (String role : new String[] {"service_role", "supabase_admin"}) {
+                assertEquals(200, call("GET", "/api/tenants", null, sign(Map.of("role", role), TestServer.API_JWT_SECRET))
+                        .statusCode(), role + " keys are server-side secrets: still admin tokens");
+            }
+            assertEquals(200, admin("GET", "/api/tenants", null).statusCode(), "upstream-shaped admin tokens carry no role");
+            java.nio.file.Path log = TestServer.serverDir().resolve("logs/messages.log");
+            Await.until("the shared-secret warning in messages.log", Duration.ofSeconds(10), () ->
+                    java.nio.file.Files.readString(log).lines().anyMatch(line -> line.contains("is also the JWT secret of tenant(s) ")
+                            && line.contains(shared) && line.contains("give API_JWT_SECRET its own random value")));
+        } finally {
+            assertEquals(204, admin("DELETE", "/api/tenants/" + shared, null).statusCode());
+        }
+        assertEquals(200, call("GET", "/api/tenants", null, anonOfShared).statusCode(),
+                "re-evaluated when the tenant went: no secret is shared any more");
+    }
+
+    @Test
+    void theNextSecretIsAcceptedDuringRotationAndBlockedTokensNever() throws Exception {
+        assertEquals(200, call("GET", "/api/tenants", null, sign(Map.of(), TestServer.API_JWT_SECRET_NEXT)).statusCode(),
+                "API_JWT_SECRET_NEXT");
+        assertEquals(200, call("GET", "/api/tenants", null, sign(Map.of(), TestServer.API_JWT_SECRET)).statusCode(),
+                "API_JWT_SECRET still, until the rotation ends");
+        HttpResponse<String> other = call("GET", "/api/tenants", null, sign(Map.of(), "a-third-secret-nobody-configured-0123"));
+        assertEquals(401, other.statusCode());
+        assertTrue(other.body().contains("with API_JWT_SECRET or API_JWT_SECRET_NEXT"), other.body());
+
+        assertTrue(new io.mudrock.realtime.auth.ApiTokenVerifier(java.util.List.of(TestServer.API_JWT_SECRET), java.util.Set.of(),
+                java.time.Clock.systemUTC()).verifyAuthorizationHeader("Bearer " + TestServer.BLOCKED_ADMIN_TOKEN).accepted(),
+                "the blocked token is valid in itself");
+        HttpResponse<String> blocked = call("GET", "/api/tenants", null, TestServer.BLOCKED_ADMIN_TOKEN);
+        assertEquals(401, blocked.statusCode(), blocked.body());
+        assertEquals("the token is listed in API_TOKEN_BLOCKLIST", JSON.readTree(blocked.body()).get("reason").asText());
+        assertEquals(401, call("GET", "/realtime/v1/api/tenants", null, TestServer.BLOCKED_ADMIN_TOKEN).statusCode());
+    }
+
+    @Test
+    void suspendDrainsTheTenantAndRefusesConnectionsAndBroadcastsUntilUnsuspended() throws Exception {
+        String id = "suspend-" + UUID.randomUUID().toString().substring(0, 8);
+        String host = id + ".localhost";
+        String anon = sign(Map.of("role", "anon"), JWT_SECRET);
+        String message = "{\"messages\":[{\"topic\":\"room\",\"event\":\"ping\",\"payload\":{\"n\":1}}]}";
+        assertEquals(201, admin("PUT", "/api/tenants/" + id, tenantBody(id, logical)).statusCode());
+        try (PhoenixSocket member = PhoenixSocket.open("/realtime/v1/websocket?vsn=2.0.0&apikey=" + anon, host);
+             PhoenixSocket bystander = PhoenixSocket.open("/realtime/v1/websocket?vsn=2.0.0&apikey=" + Tokens.anon())) {
+            member.send(plainJoin("1", "realtime:room", anon));
+            member.awaitText("phx_reply", "\"status\":\"ok\"");
+            bystander.send(plainJoin("1", "realtime:room", Tokens.anon()));
+            bystander.awaitText("phx_reply", "\"status\":\"ok\"");
+            assertEquals(202, broadcast(host, anon, message).statusCode());
+            member.awaitText("\"broadcast\"", "\"ping\"");
+
+            HttpResponse<String> suspended = admin("PATCH", "/api/tenants/" + id, "{\"tenant\":{\"suspend\":true}}");
+            assertEquals(200, suspended.statusCode(), suspended.body());
+            assertTrue(JSON.readTree(suspended.body()).at("/data/suspend").asBoolean());
+            member.awaitText("\"system\"", "Server requested disconnect");
+            assertEquals(1012, member.closed().get(10, java.util.concurrent.TimeUnit.SECONDS), "closed as by a reload");
+
+            HttpResponse<String> refusedBroadcast = broadcast(host, anon, message);
+            assertEquals(403, refusedBroadcast.statusCode(), refusedBroadcast.body());
+            assertEquals("Tenant is suspended", JSON.readTree(refusedBroadcast.body()).get("message").asText());
+            HttpResponse<String> handshake = HTTP.send(HttpRequest.newBuilder(URI.create(TestServer.baseUrl()
+                            + "/realtime/v1/websocket?vsn=2.0.0&apikey=" + anon)).header("Host", host).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, handshake.statusCode());
+            assertEquals("{\"error\":\"Realtime was disabled for this tenant\"}", handshake.body());
+
+            assertFalse(bystander.closed().isDone(), "another tenant's socket is untouched");
+            assertEquals(202, broadcast("localhost", Tokens.anon(), message).statusCode());
+            bystander.awaitText("\"broadcast\"", "\"ping\"");
+
+            assertEquals(200, admin("PATCH", "/api/tenants/" + id, "{\"tenant\":{\"suspend\":false}}").statusCode());
+            try (PhoenixSocket back = PhoenixSocket.open("/realtime/v1/websocket?vsn=2.0.0&apikey=" + anon, host)) {
+                back.send(plainJoin("1", "realtime:room", anon));
+                back.awaitText("phx_reply", "\"status\":\"ok\"");
+                assertEquals(202, broadcast(host, anon, message).statusCode());
+                back.awaitText("\"broadcast\"", "\"ping\"");
+            }
+        } finally {
+            admin("DELETE", "/api/tenants/" + id, null);
+        }
+    }
+
+    @Test
+    void readinessStaysUpWhileOneTenantsStreamCannotStartAndTheTenantEndpointsSayWhy() throws Exception {
+        String id = "walreplica-" + UUID.randomUUID().toString().substring(0, 8);
+        String anon = sign(Map.of("role", "anon"), JWT_SECRET);
+        assertEquals(201, admin("PUT", "/api/tenants/" + id, tenantBody(id, replicaOnly)).statusCode());
+        try (PhoenixSocket socket = PhoenixSocket.open("/realtime/v1/websocket?vsn=2.0.0&apikey=" + anon, id + ".localhost")) {
+            socket.send("[\"1\",\"1\",\"realtime:changes\",\"phx_join\",{\"config\":{\"broadcast\":{\"self\":false},"
+                    + "\"presence\":{\"key\":\"\"},\"postgres_changes\":[{\"event\":\"*\",\"schema\":\"public\",\"table\":\"*\"}],"
+                    + "\"private\":false},\"access_token\":\"" + anon + "\"}]");
+            socket.awaitText("phx_reply");
+            Await.until("readiness data naming the tenant's broken stream", Duration.ofSeconds(40), () -> {
+                HttpResponse<String> ready = TestServer.get("/health/ready");
+                assertEquals(200, ready.statusCode(), "one tenant's database never makes the server unready: " + ready.body());
+                return ready.body().contains("\"degraded\"") && ready.body().contains("tenant " + id);
+            });
+            JsonNode health = JSON.readTree(admin("GET", "/api/tenants/" + id + "/health", null).body()).get("data");
+            assertFalse(health.get("replication_connected").asBoolean(), health.toString());
+            JsonNode doctor = JSON.readTree(admin("GET", "/api/tenants/" + id + "/doctor", null).body()).get("data");
+            assertTrue(StreamSupport.stream(doctor.spliterator(), false).anyMatch(row -> row.get("check").asText().equals("wal_level")
+                    && row.get("status").asText().equals("fail")), doctor.toString());
+            assertEquals(200, TestServer.get("/health/ready").statusCode());
+        } finally {
+            admin("DELETE", "/api/tenants/" + id, null);
+        }
     }
 
     private static void assertNoSecrets(String body) {

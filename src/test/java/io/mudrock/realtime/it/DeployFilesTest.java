@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -160,12 +161,53 @@ class DeployFilesTest {
     @Test
     void kongForwardsWhatSupabaseJsRequestsToPathsTheServerServes() throws Exception {
         Set<String> served = servedPaths();
-        // What clients request through the gateway: supabase-js's socket and REST broadcast
-        // (httpSend), and the tenant API.
-        for (String request : List.of("/realtime/v1/websocket", "/realtime/v1/api/broadcast", "/realtime/v1/api/tenants")) {
-            String upstream = kongUpstreamPath(request);
+        // What supabase-js requests through the gateway: its socket, and the REST broadcast API
+        // (send() before joining posts to .../api/broadcast, httpSend() to .../broadcast/{topic}/events/{event}).
+        for (String request : List.of("/realtime/v1/websocket", "/realtime/v1/api/broadcast",
+                "/realtime/v1/api/broadcast/room-1/events/ping")) {
+            String upstream = kongUpstreamPath(request)
+                    .orElseThrow(() -> new AssertionError("no Kong route matches " + request));
             assertTrue(served.stream().anyMatch(path -> matches(path, upstream)),
                     "Kong forwards " + request + " to " + upstream + ", which the server does not serve; it serves " + served);
+        }
+    }
+
+    @Test
+    void theTenantsApiIsNotReachableThroughKong() throws Exception {
+        // Kong is the public entry: whatever its routes reach, anyone with the anon key reaches.
+        Set<String> clientPaths = Set.of("/socket/websocket", "/api/broadcast");
+        Predicate<String> forClients = path -> clientPaths.contains(path) || path.startsWith("/api/broadcast/");
+        Set<String> served = servedPaths();
+        for (Map<String, Object> kongService : kongServices()) {
+            String base = trimTrailingSlash(URI.create((String) kongService.get("url")).getPath());
+            for (String path : served) {
+                boolean reachable = path.equals(base) || path.startsWith(base + "/") || base.startsWith(path + "/")
+                        || (path.endsWith("/*") && base.startsWith(path.substring(0, path.length() - 1)));
+                assertTrue(!reachable || forClients.test(path),
+                        "Kong service " + kongService.get("name") + " (" + base + ") reaches " + path
+                                + "; the gateway must forward only what supabase-js needs " + clientPaths);
+            }
+        }
+        for (String request : List.of("/realtime/v1/api/tenants", "/realtime/v1/api/tenants/realtime-dev",
+                "/realtime/v1/api/tenants/realtime-dev/reload", "/realtime/v1/tenants", "/api/tenants")) {
+            kongUpstreamPath(request).ifPresent(upstream -> assertFalse(
+                    served.stream().anyMatch(path -> path.contains("tenants") && matches(path, upstream)),
+                    request + " reaches the tenants API at " + upstream));
+        }
+    }
+
+    @Test
+    void theAdminSecretIsNotTheClientSecret() throws IOException {
+        Object composeValue = map(service(SERVER_SERVICE), "environment").get("API_JWT_SECRET");
+        assertEquals("${API_JWT_SECRET}", composeValue,
+                "compose gives the admin API its own variable (with ${JWT_SECRET} the anon key is an admin token)");
+        assertTrue(envExample.containsKey("API_JWT_SECRET"), ".env.example has a separate API_JWT_SECRET");
+        for (Map.Entry<String, Map<String, String>> deployment : Map.of(
+                "compose", composeServerEnvironment(), "Kubernetes", kubernetesEnvironment()).entrySet()) {
+            RealtimeConfig config = load(deployment.getValue());
+            assertTrue(config.apiJwtSecret().isPresent() && config.tenantJwtSecret().isPresent(), deployment.getKey());
+            assertFalse(config.apiJwtSecret().equals(config.tenantJwtSecret()),
+                    deployment.getKey() + ": API_JWT_SECRET must not be JWT_SECRET");
         }
     }
 
@@ -271,8 +313,8 @@ class DeployFilesTest {
         return url.group();
     }
 
-    /** The upstream path Kong requests for a client path: longest matching route, stripped. */
-    private static String kongUpstreamPath(String request) {
+    /** The upstream path Kong requests for a client path (longest matching route, stripped), if a route matches. */
+    private static Optional<String> kongUpstreamPath(String request) {
         String bestPrefix = null;
         Map<String, Object> bestService = null;
         boolean strip = false;
@@ -288,15 +330,21 @@ class DeployFilesTest {
                 }
             }
         }
-        assertTrue(bestService != null, "no Kong route matches " + request);
+        if (bestService == null) {
+            return Optional.empty();
+        }
         String rest = strip ? request.substring(bestPrefix.length()) : request;
-        String base = URI.create((String) bestService.get("url")).getPath();
-        return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + (rest.startsWith("/") ? rest : "/" + rest);
+        String base = trimTrailingSlash(URI.create((String) bestService.get("url")).getPath());
+        return Optional.of(rest.isEmpty() ? base : base + (rest.startsWith("/") ? rest : "/" + rest));
+    }
+
+    private static String trimTrailingSlash(String path) {
+        return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 
     /**
      * What the server serves, from the compiled classes: servlet and WebSocket paths, and every
-     * JAX-RS resource under every application path.
+     * JAX-RS resource and resource method under every application path.
      */
     private static Set<String> servedPaths() throws IOException {
         List<Class<?>> classes = serverClasses().toList();
@@ -318,6 +366,12 @@ class DeployFilesTest {
             Path resource = type.getAnnotation(Path.class);
             if (resource != null) {
                 applications.forEach(app -> served.add("/" + app + "/" + trim(resource.value())));
+                for (java.lang.reflect.Method method : type.getDeclaredMethods()) {
+                    Path sub = method.getAnnotation(Path.class);
+                    if (sub != null) {
+                        applications.forEach(app -> served.add("/" + app + "/" + trim(resource.value()) + "/" + trim(sub.value())));
+                    }
+                }
             }
         }
         return served;

@@ -68,11 +68,11 @@ class SupabaseJsIT {
         }
         List<Path> suites;
         try (Stream<Path> files = Files.list(e2e.resolve("tests"))) {
-            // -De2e.suites=hostile-,protocol runs only the suites whose names start so; unset = all.
-            List<String> prefixes = List.of(System.getProperty("e2e.suites", "").split(",")).stream()
-                    .filter(p -> !p.isBlank()).toList();
+            // -De2e.suites=hostile-,tenants runs only suites whose names start with one of these prefixes
+            List<String> only = List.of(System.getProperty("e2e.suites", "").split(",")).stream()
+                    .map(String::trim).filter(prefix -> !prefix.isEmpty()).toList();
             suites = files.filter(f -> f.getFileName().toString().endsWith(".test.mjs"))
-                    .filter(f -> prefixes.isEmpty() || prefixes.stream().anyMatch(f.getFileName().toString()::startsWith))
+                    .filter(f -> only.isEmpty() || only.stream().anyMatch(f.getFileName().toString()::startsWith))
                     .sorted().toList();
         }
         return suites.stream().map(suite -> DynamicTest.dynamicTest(suite.getFileName().toString(), () -> run(e2e, suite)));
@@ -94,6 +94,8 @@ class SupabaseJsIT {
                 "REALTIME_URL", TestServer.baseUrl(),
                 "JWT_SECRET", TestServer.TENANT_JWT_SECRET,
                 "API_JWT_SECRET", TestServer.API_JWT_SECRET,
+                "API_JWT_SECRET_NEXT", TestServer.API_JWT_SECRET_NEXT,
+                "BLOCKED_ADMIN_TOKEN", TestServer.BLOCKED_ADMIN_TOKEN,
                 "DB_URL", "postgres://postgres@localhost:" + TestServer.DB_PORT + "/postgres",
                 "SPARE_DB_URL", spare.url(),
                 "SPARE_DB_CONTROL", spare.controlUrl(),

@@ -22,6 +22,16 @@ public final class TestServer {
     public static final String TENANT_JWT_SECRET = "it-tenant-jwt-secret-at-least-32-bytes-long";
     /** The admin API secret the test server is configured with. */
     public static final String API_JWT_SECRET = "it-api-jwt-secret-at-least-32-bytes-long!!";
+    /** The rotation secret ({@code API_JWT_SECRET_NEXT}) the test server is configured with. */
+    public static final String API_JWT_SECRET_NEXT = "it-api-jwt-secret-next-at-least-32-bytes-long";
+    /**
+     * An admin token listed in the test server's {@code API_TOKEN_BLOCKLIST}: HS256 with
+     * {@link #API_JWT_SECRET} over {@code {"iat":1700000000,"purpose":"API_TOKEN_BLOCKLIST test"}}, no {@code exp},
+     * so it would be valid forever if it were not listed.
+     */
+    public static final String BLOCKED_ADMIN_TOKEN = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
+            + ".eyJpYXQiOjE3MDAwMDAwMDAsInB1cnBvc2UiOiJBUElfVE9LRU5fQkxPQ0tMSVNUIHRlc3QifQ"
+            + ".8BhAReNGtOWsDsqlid7RLNRwIW9T-gtspDpm3few6eg";
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 

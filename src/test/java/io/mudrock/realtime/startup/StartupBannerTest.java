@@ -1,0 +1,56 @@
+package io.mudrock.realtime.startup;
+
+import io.mudrock.realtime.auth.ApiTokenVerifier;
+import io.mudrock.realtime.config.ConfigLoader;
+import io.mudrock.realtime.config.RealtimeConfig;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StartupBannerTest {
+
+    private static final String JWT_SECRET = "banner-test-tenant-secret-of-32-bytes-or-more";
+    private static final RealtimeConfig.DatabaseSettings EXTERNAL =
+            new RealtimeConfig.DatabaseSettings("db", 5432, "postgres", "postgres", "pw", Optional.empty());
+
+    private static RealtimeConfig load(Map<String, String> values) {
+        return new ConfigLoader(name -> Optional.ofNullable(values.get(name))).load();
+    }
+
+    @Test
+    void theEmbeddedDatabasePrintsWorkingAnonAndServiceRoleKeys() {
+        RealtimeConfig config = load(Map.of("API_JWT_SECRET", "api-secret", "JWT_SECRET", JWT_SECRET));
+        String banner = StartupBanner.render(config, Optional.of("psql postgresql://postgres@localhost:54322/postgres"), EXTERNAL);
+        for (String role : new String[] {"anon", "service_role"}) {
+            Matcher key = Pattern.compile("(?m)^  " + role + " key: +(\\S+)$").matcher(banner);
+            assertTrue(key.find(), banner);
+            String token = key.group(1);
+            assertTrue(new ApiTokenVerifier(List.of(JWT_SECRET), Set.of(), Clock.systemUTC())
+                    .verifyAuthorizationHeader("Bearer " + token).accepted(), "signed with JWT_SECRET: " + token);
+            String claims = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
+            assertTrue(claims.contains("\"role\":\"" + role + "\""), claims);
+        }
+    }
+
+    @Test
+    void withDbHostNoKeyIsPrinted() {
+        RealtimeConfig config = load(Map.of("DB_HOST", "db", "API_JWT_SECRET", "api-secret", "JWT_SECRET", JWT_SECRET,
+                "SEED_SELF_HOST", "true"));
+        String banner = StartupBanner.render(config, Optional.empty(), EXTERNAL);
+        assertFalse(banner.contains(" key:"), banner);
+        assertFalse(banner.contains("eyJ"), "no JWT of any kind: " + banner);
+        assertTrue(banner.contains("not printed with DB_HOST set"), banner);
+        assertTrue(banner.contains("postgres@db:5432/postgres"), banner);
+    }
+}
