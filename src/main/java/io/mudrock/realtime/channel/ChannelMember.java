@@ -1,5 +1,6 @@
 package io.mudrock.realtime.channel;
 
+import io.mudrock.realtime.protocol.LogText;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mudrock.realtime.protocol.FanOutFrames;
@@ -130,7 +131,7 @@ public final class ChannelMember implements PostgresChangesTarget {
 
     @Override
     public String toString() {
-        return "channel " + topic + (key.privateChannel() ? " (private)" : "") + " of tenant " + key.tenantId()
+        return "channel " + LogText.of(topic) + (key.privateChannel() ? " (private)" : "") + " of tenant " + key.tenantId()
                 + " on socket " + link.id();
     }
 

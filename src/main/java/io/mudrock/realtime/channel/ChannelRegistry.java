@@ -141,18 +141,28 @@ public class ChannelRegistry {
         return delivered[0];
     }
 
+    /** What {@link #track} returns when the topic's presence is full and nothing was tracked. */
+    static final int TOPIC_FULL = -1;
+
     /**
-     * Tracks or updates a channel's presence.
+     * Tracks or updates a channel's presence, if its topic has room ({@link ChannelCaps}).
      *
-     * @return how many diffs were queued (0 when nothing changed)
+     * @param accepted runs once the topic has room, before the diff goes out (in the topic's lock,
+     *                 so it may queue the reply and {@code presence_state} ahead of the diff)
+     * @return how many diffs were queued (0 when nothing changed), or {@link #TOPIC_FULL}
      */
-    int track(ChannelMember member, ObjectNode payload) {
+    int track(ChannelMember member, ObjectNode payload, Runnable accepted) {
         Topic topic = topics.get(member.key());
         if (topic == null) {
+            accepted.run();
             return 0;
         }
         int delivered;
         synchronized (topic) {
+            if (!topic.presence.fits(member, PresenceState.entryBytes(member.presenceKey(), payload))) {
+                return TOPIC_FULL;
+            }
+            accepted.run();
             delivered = fanOut(topic, member, topic.presence.track(member, member.presenceKey(), payload));
         }
         if (!member.isOpen()) {

@@ -46,6 +46,13 @@ public interface ClientLink {
     }
 
     /**
+     * A channel on this socket completed its join: the socket is in use, no longer one that
+     * only holds a connection (those are closed after a deadline). Called on every join.
+     */
+    default void channelJoined() {
+    }
+
+    /**
      * Closes the socket after the frames already queued, without waiting for it.
      *
      * @param code the WebSocket close code, e.g. 1000 or 1012

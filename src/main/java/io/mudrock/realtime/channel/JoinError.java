@@ -19,6 +19,14 @@ public enum JoinError {
     TOO_MANY_USERS("ConnectionRateLimitReached: Too many connected users"),
     /** {@code max_joins_per_second} reached; the socket is then disconnected. */
     TOO_MANY_JOINS("ClientJoinRateLimitReached: Too many joins per second"),
+    /** The sub-topic is longer than {@link ChannelCaps#MAX_TOPIC_BYTES}. */
+    TOPIC_TOO_LONG("TopicNameTooLong: Topic names are limited to " + ChannelCaps.MAX_TOPIC_BYTES + " bytes"),
+    /** The join asks for more than {@link ChannelCaps#MAX_BINDINGS_PER_CHANNEL} bindings. */
+    TOO_MANY_BINDINGS("TooManyPostgresChanges: At most " + ChannelCaps.MAX_BINDINGS_PER_CHANNEL
+            + " postgres_changes bindings per channel"),
+    /** The socket's channels would hold more than {@link ChannelCaps#MAX_BINDINGS_PER_SOCKET} bindings. */
+    TOO_MANY_SOCKET_BINDINGS("TooManyPostgresChanges: At most " + ChannelCaps.MAX_BINDINGS_PER_SOCKET
+            + " postgres_changes bindings per connection"),
     /** {@code max_channels_per_client} reached on this socket. */
     TOO_MANY_CHANNELS("ChannelRateLimitReached: Too many channels"),
     /** The tenant database could not be reached for the private-channel checks. */

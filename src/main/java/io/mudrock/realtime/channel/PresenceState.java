@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,9 @@ import java.util.function.Supplier;
  * {@code phx_ref_prev} is the old {@code phx_ref}; tracking again with the same payload changes
  * nothing; untrack and channel termination are leaves. Not thread-safe: the registry locks the
  * topic around each call and its fan-out, so every receiver sees diffs in the same order.
+ *
+ * <p>A topic holds at most a fixed number of entries and bytes ({@link #fits}), since each joiner
+ * is sent all of them.
  */
 final class PresenceState {
 
@@ -30,8 +34,9 @@ final class PresenceState {
      * @param phxRef this meta's reference
      * @param phxRefPrev the reference of the meta it replaced, or {@code null}
      * @param payload the tracked payload, as the client sent it
+     * @param bytes the entry's size, {@link #entryBytes}
      */
-    record Meta(String key, String phxRef, String phxRefPrev, ObjectNode payload) {
+    record Meta(String key, String phxRef, String phxRefPrev, ObjectNode payload, int bytes) {
 
         /** @return the meta as sent to clients: the payload plus {@code phx_ref} (and {@code phx_ref_prev}) */
         ObjectNode toJson() {
@@ -50,12 +55,48 @@ final class PresenceState {
     }
 
     private final Supplier<String> refs;
+    private final int maxEntries;
+    private final long maxBytes;
     // Insertion order keeps presence_state stable: oldest members first, as Phoenix lists them.
     private final Map<Object, Meta> byOwner = new LinkedHashMap<>();
+    private long bytes;
 
     /** @param refs generator of unique {@code phx_ref} values */
     PresenceState(Supplier<String> refs) {
+        this(refs, ChannelCaps.MAX_PRESENCE_ENTRIES_PER_TOPIC, ChannelCaps.MAX_PRESENCE_BYTES_PER_TOPIC);
+    }
+
+    /**
+     * @param refs generator of unique {@code phx_ref} values
+     * @param maxEntries the most entries the topic holds
+     * @param maxBytes the most bytes its entries hold together
+     */
+    PresenceState(Supplier<String> refs, int maxEntries, long maxBytes) {
         this.refs = Objects.requireNonNull(refs, "refs");
+        this.maxEntries = maxEntries;
+        this.maxBytes = maxBytes;
+    }
+
+    /**
+     * @param key the presence key
+     * @param payload the meta payload
+     * @return what the entry costs: its key and its payload as JSON, in UTF-8 bytes
+     */
+    static int entryBytes(String key, ObjectNode payload) {
+        return key.getBytes(StandardCharsets.UTF_8).length + payload.toString().getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /**
+     * @param owner the tracking channel
+     * @param entryBytes the size of the entry it would track
+     * @return whether the topic has room for it (replacing the owner's entry, if any)
+     */
+    boolean fits(Object owner, int entryBytes) {
+        Meta previous = byOwner.get(owner);
+        if (previous == null && byOwner.size() >= maxEntries) {
+            return false;
+        }
+        return bytes - (previous == null ? 0 : previous.bytes()) + entryBytes <= maxBytes;
     }
 
     /**
@@ -72,8 +113,9 @@ final class PresenceState {
             return PresenceDiff.EMPTY;
         }
         Meta next = new Meta(key, refs.get(), previous == null || !previous.key().equals(key) ? null : previous.phxRef(),
-                payload.deepCopy());
+                payload.deepCopy(), entryBytes(key, payload));
         byOwner.put(owner, next);
+        bytes += next.bytes() - (previous == null ? 0 : previous.bytes());
         return new PresenceDiff(previous == null ? List.of() : List.of(previous), List.of(next));
     }
 
@@ -85,7 +127,11 @@ final class PresenceState {
      */
     PresenceDiff untrack(Object owner) {
         Meta previous = byOwner.remove(owner);
-        return previous == null ? PresenceDiff.EMPTY : new PresenceDiff(List.of(previous), List.of());
+        if (previous == null) {
+            return PresenceDiff.EMPTY;
+        }
+        bytes -= previous.bytes();
+        return new PresenceDiff(List.of(previous), List.of());
     }
 
     /** @return true when nobody is tracked */

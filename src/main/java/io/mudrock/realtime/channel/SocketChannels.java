@@ -8,6 +8,7 @@ import io.mudrock.realtime.protocol.FrameEncoder;
 import io.mudrock.realtime.protocol.FrameEncoder.ReplyStatus;
 import io.mudrock.realtime.protocol.InboundMessage;
 import io.mudrock.realtime.protocol.JsonText;
+import io.mudrock.realtime.protocol.LogText;
 import io.mudrock.realtime.protocol.OutboundFrame;
 import io.mudrock.realtime.protocol.UserBroadcast;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,10 @@ public final class SocketChannels {
     private static final String PHOENIX_TOPIC = "phoenix";
     private static final long MAX_EXPIRY_CHECK_MILLIS = Duration.ofMinutes(5).toMillis();
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    /** The least a join waits for its change subscription, however long its private checks took. */
+    private static final long MIN_SUBSCRIBE_WAIT_MILLIS = 1000;
+    /** The track reply's reason when the topic's presence holds all it may ({@link ChannelCaps}). */
+    static final String PRESENCE_FULL = "PresenceLimitReached: This topic holds the most presence entries it may";
 
     private final ClientLink link;
     private final String tenantId;
@@ -144,6 +149,8 @@ public final class SocketChannels {
     }
 
     private void join(InboundMessage m) {
+        // Every error answer counts its back-off from here, so slow checks do not add to it.
+        long arrivedNanos = System.nanoTime();
         String topic = m.topic();
         if (!topic.startsWith(TopicKey.PREFIX)) {
             unmatchedTopic(m);
@@ -163,25 +170,33 @@ public final class SocketChannels {
         }
         String subTopic = topic.substring(TopicKey.PREFIX.length());
         if (services.registry().shuttingDown()) {
-            refuse(m, JoinError.REALTIME_RESTARTING.reason(), false);
+            refuse(m, JoinError.REALTIME_RESTARTING.reason(), false, arrivedNanos);
             return;
         }
         if (subTopic.isEmpty()) {
-            refuse(m, JoinError.TOPIC_NAME_REQUIRED.reason(), false);
+            refuse(m, JoinError.TOPIC_NAME_REQUIRED.reason(), false, arrivedNanos);
+            return;
+        }
+        if (utf8Length(subTopic) > ChannelCaps.MAX_TOPIC_BYTES) {
+            refuse(m, JoinError.TOPIC_TOO_LONG.reason(), false, arrivedNanos);
+            return;
+        }
+        if (request.postgresChanges().size() > ChannelCaps.MAX_BINDINGS_PER_CHANNEL) {
+            refuse(m, JoinError.TOO_MANY_BINDINGS.reason(), false, arrivedNanos);
             return;
         }
         Optional<ChannelTenant> found = services.tenants().find(tenantId);
         if (found.isEmpty()) {
-            refuse(m, JoinError.TENANT_NOT_FOUND.reason(), true);
+            refuse(m, JoinError.TENANT_NOT_FOUND.reason(), true, arrivedNanos);
             return;
         }
         ChannelTenant tenant = found.get();
         if (tenant.suspended()) {
-            refuse(m, JoinError.TENANT_SUSPENDED.reason(), false);
+            refuse(m, JoinError.TENANT_SUSPENDED.reason(), false, arrivedNanos);
             return;
         }
         if (tenant.privateOnly() && !request.privateChannel()) {
-            refuse(m, JoinError.PRIVATE_ONLY.reason(), false);
+            refuse(m, JoinError.PRIVATE_ONLY.reason(), false, arrivedNanos);
             return;
         }
         boolean newUser;
@@ -191,15 +206,15 @@ public final class SocketChannels {
             channelCount = channels.size();
         }
         if (newUser && activity.connectedUsers() >= tenant.maxConcurrentUsers()) {
-            refuse(m, JoinError.TOO_MANY_USERS.reason(), false);
+            refuse(m, JoinError.TOO_MANY_USERS.reason(), false, arrivedNanos);
             return;
         }
         if (!activity.joins().tryAdd(tenant.maxJoinsPerSecond())) {
-            refuse(m, JoinError.TOO_MANY_JOINS.reason(), true);
+            refuse(m, JoinError.TOO_MANY_JOINS.reason(), true, arrivedNanos);
             return;
         }
         if (channelCount >= tenant.maxChannelsPerClient()) {
-            refuse(m, JoinError.TOO_MANY_CHANNELS.reason(), false);
+            refuse(m, JoinError.TOO_MANY_CHANNELS.reason(), false, arrivedNanos);
             return;
         }
         String token = request.accessToken();
@@ -208,19 +223,19 @@ public final class SocketChannels {
         }
         TokenVerdict verdict = services.tokens().verify(tenantId, token);
         if (verdict instanceof TokenVerdict.Refused refused) {
-            refuse(m, refused.joinReason(), false);
+            refuse(m, refused.joinReason(), false, arrivedNanos);
             return;
         }
         ClientClaims claims = ((TokenVerdict.Accepted) verdict).claims();
         ReplayWindow replay = null;
         if (request.replay() != null) {
             if (!request.privateChannel()) {
-                refuse(m, JoinError.REPLAY_PUBLIC.reason(), false);
+                refuse(m, JoinError.REPLAY_PUBLIC.reason(), false, arrivedNanos);
                 return;
             }
             Optional<ReplayWindow> window = ReplayWindow.parse(request.replay());
             if (window.isEmpty()) {
-                refuse(m, JoinError.REPLAY_INVALID.reason(), false);
+                refuse(m, JoinError.REPLAY_INVALID.reason(), false, arrivedNanos);
                 return;
             }
             replay = window.get();
@@ -231,24 +246,33 @@ public final class SocketChannels {
             if (closed) {
                 return;
             }
-            channels.put(topic, member);
+            int bindings = request.postgresChanges().size();
+            if (bindings > 0 && bindingCount() + bindings > ChannelCaps.MAX_BINDINGS_PER_SOCKET) {
+                member.end();
+            } else {
+                channels.put(topic, member);
+            }
+        }
+        if (!member.isOpen()) {
+            refuse(m, JoinError.TOO_MANY_SOCKET_BINDINGS.reason(), false, arrivedNanos);
+            return;
         }
         if (!request.privateChannel()) {
-            authorized(member, m, new PrivateGrant(TopicPermissions.PUBLIC, List.of()));
+            authorized(member, m, new PrivateGrant(TopicPermissions.PUBLIC, List.of()), arrivedNanos);
             return;
         }
         authorizeAsync(member, claims, replay).whenComplete((grant, error) -> {
             if (error != null) {
-                abandonJoin(member, m, joinReasonOf(error));
+                abandonJoin(member, m, joinReasonOf(error), arrivedNanos);
             } else if (!grant.permissions().mayJoin(member.presenceEnabled())) {
-                abandonJoin(member, m, JoinError.unauthorized(subTopic));
+                abandonJoin(member, m, JoinError.unauthorized(subTopic), arrivedNanos);
             } else {
-                authorized(member, m, grant);
+                authorized(member, m, grant, arrivedNanos);
             }
         });
     }
 
-    private void authorized(ChannelMember member, InboundMessage m, PrivateGrant grant) {
+    private void authorized(ChannelMember member, InboundMessage m, PrivateGrant grant, long arrivedNanos) {
         member.permissions(grant.permissions());
         List<PostgresBinding> bindings = PostgresBinding.assignIds(member.request().postgresChanges());
         if (bindings.isEmpty()) {
@@ -271,12 +295,16 @@ public final class SocketChannels {
                 LOG.log(Level.WARNING, "postgres_changes subscription failed for " + member, error);
             }
         });
+        // The private checks and this wait share one deadline from the join's arrival (with a
+        // short floor), so a slow check cannot push the reply past the client's push timeout.
+        long waitMillis = Math.max(MIN_SUBSCRIBE_WAIT_MILLIS, services.joinDeadline().toMillis()
+                - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - arrivedNanos));
         subscribing.copy()
-                .orTimeout(services.joinDeadline().toMillis(), TimeUnit.MILLISECONDS)
+                .orTimeout(waitMillis, TimeUnit.MILLISECONDS)
                 .whenComplete((subscription, error) -> {
                     if (error != null && unwrap(error) instanceof TimeoutException) {
                         LOG.warning(() -> "postgres_changes subscription not ready within "
-                                + services.joinDeadline().toMillis() + " ms for " + member + "; replying anyway");
+                                + waitMillis + " ms for " + member + "; replying anyway");
                     }
                     completeJoin(member, m, bindings, grant.replayed());
                 });
@@ -297,6 +325,7 @@ public final class SocketChannels {
                 activity.userJoined();
             }
         }
+        link.channelJoined();
         ObjectNode response = JSON.objectNode();
         if (!member.request().legacy()) {
             ArrayNode echoed = response.putArray("postgres_changes");
@@ -314,12 +343,12 @@ public final class SocketChannels {
                 + (bindings.isEmpty() ? "" : " with " + bindings.size() + " postgres_changes bindings"));
     }
 
-    private void abandonJoin(ChannelMember member, InboundMessage m, String reason) {
+    private void abandonJoin(ChannelMember member, InboundMessage m, String reason, long arrivedNanos) {
         synchronized (this) {
             channels.remove(member.topic(), member);
         }
         member.end();
-        refuse(m, reason, false);
+        refuse(m, reason, false, arrivedNanos);
     }
 
     private void leave(InboundMessage m) {
@@ -456,7 +485,8 @@ public final class SocketChannels {
             reply(m, ReplyStatus.ERROR, JSON.objectNode());
             return;
         }
-        if (meta.toString().getBytes(StandardCharsets.UTF_8).length > tenant.maxPayloadBytes()) {
+        int entryBytes = PresenceState.entryBytes(member.presenceKey(), meta);
+        if (entryBytes > Math.min(tenant.maxPayloadBytes(), ChannelCaps.MAX_PRESENCE_ENTRY_BYTES)) {
             fail(member, "Track message size exceeded");
             return;
         }
@@ -464,14 +494,20 @@ public final class SocketChannels {
             fail(member, "Too many presence messages per second");
             return;
         }
-        reply(m, ReplyStatus.OK, JSON.objectNode());
-        if (!member.presenceEnabled()) {
-            // Tracking turns presence on: send the state first, or the members already there stay
-            // unseen; this track then arrives as a diff like everyone else's.
-            member.enablePresence();
-            services.registry().sendPresenceState(member);
+        int diffs = services.registry().track(member, meta, () -> {
+            reply(m, ReplyStatus.OK, JSON.objectNode());
+            if (!member.presenceEnabled()) {
+                // Tracking turns presence on: send the state first, or the members already there stay
+                // unseen; this track then arrives as a diff like everyone else's.
+                member.enablePresence();
+                services.registry().sendPresenceState(member);
+            }
+        });
+        if (diffs == ChannelRegistry.TOPIC_FULL) {
+            LOG.info(() -> "Track refused on " + member + ": " + PRESENCE_FULL);
+            reply(m, ReplyStatus.ERROR, JSON.objectNode().put("reason", PRESENCE_FULL));
+            return;
         }
-        int diffs = services.registry().track(member, meta);
         activity.presenceEvents().add(1L + diffs);
     }
 
@@ -490,6 +526,22 @@ public final class SocketChannels {
         }
     }
 
+    /** With this object's lock held: bindings of every channel joined or joining here. */
+    private int bindingCount() {
+        int count = 0;
+        for (ChannelMember member : channels.values()) {
+            count += member.request().postgresChanges().size();
+        }
+        return count;
+    }
+
+    private static int utf8Length(String text) {
+        if (text.length() > ChannelCaps.MAX_TOPIC_BYTES) {
+            return text.length(); // every char is at least one byte: too long whatever it holds
+        }
+        return text.getBytes(StandardCharsets.UTF_8).length;
+    }
+
     private ChannelMember joinedMember(InboundMessage m) {
         synchronized (this) {
             ChannelMember member = channels.get(m.topic());
@@ -506,10 +558,14 @@ public final class SocketChannels {
         link.send(FrameEncoder.reply(link.serializer(), m.joinRef(), m.ref(), m.topic(), status, response));
     }
 
-    /** A join error reply after {@code CHANNEL_ERROR_BACKOFF_MS}, optionally closing the socket. */
-    private void refuse(InboundMessage m, String reason, boolean disconnect) {
-        LOG.info(() -> "Join refused: tenant " + tenantId + ", topic " + m.topic() + ", socket " + link.id() + ": "
-                + reason + (disconnect ? " (socket disconnected)" : ""));
+    /**
+     * A join error reply {@code CHANNEL_ERROR_BACKOFF_MS} after the join arrived (at once if its
+     * checks took longer), optionally closing the socket: the back-off and the join deadline
+     * overlap, so every answer reaches the client before its push timeout.
+     */
+    private void refuse(InboundMessage m, String reason, boolean disconnect, long arrivedNanos) {
+        LOG.info(() -> "Join refused: tenant " + tenantId + ", topic " + LogText.of(m.topic()) + ", socket "
+                + link.id() + ": " + reason + (disconnect ? " (socket disconnected)" : ""));
         OutboundFrame reply = FrameEncoder.reply(link.serializer(), m.joinRef(), m.ref(), m.topic(), ReplyStatus.ERROR,
                 JSON.objectNode().put("reason", reason));
         Runnable answer = () -> {
@@ -518,7 +574,8 @@ public final class SocketChannels {
                 link.close(1000, reason);
             }
         };
-        long delay = services.channelErrorBackoff().toMillis();
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - arrivedNanos);
+        long delay = services.channelErrorBackoff().toMillis() - waited;
         if (delay <= 0) {
             answer.run();
         } else {

@@ -81,7 +81,35 @@ public final class ConfigLoader {
                 source.apply("API_JWT_SECRET_NEXT"), list("API_TOKEN_BLOCKLIST"), tenantSecret,
                 publication(), bool("SECURE_CHANNELS", true), seed, tenantName, bool("MIGRATE_WELLS", true),
                 millis("CONNECT_ERROR_BACKOFF_MS", 2000), millis("CHANNEL_ERROR_BACKOFF_MS", 5000),
-                new RealtimeConfig.ReplicationSettings(bool("REPLICATION_SLOT_PERMANENT", false), slotNameSuffix()));
+                new RealtimeConfig.ReplicationSettings(bool("REPLICATION_SLOT_PERMANENT", false), slotNameSuffix()),
+                inboundLimits());
+    }
+
+    private RealtimeConfig.InboundLimits inboundLimits() {
+        RealtimeConfig.InboundLimits defaults = RealtimeConfig.InboundLimits.DEFAULT;
+        long budgetMb = whole("INBOUND_BUFFER_BUDGET_MB", defaults.bufferBudgetBytes() >> 20, 1, 1 << 20,
+                "must be a whole number of megabytes from 1 to 1048576");
+        long unjoinedMillis = whole("UNJOINED_SOCKET_TIMEOUT_MS", defaults.unjoinedTimeout().toMillis(), 0, 3_600_000,
+                "must be a whole number of milliseconds from 0 (never) to 3600000");
+        long unjoined = whole("MAX_UNJOINED_SOCKETS_PER_TENANT", defaults.maxUnjoinedSocketsPerTenant(), 1, 1_000_000,
+                "must be a whole number from 1 to 1000000");
+        return new RealtimeConfig.InboundLimits(budgetMb << 20, Duration.ofMillis(unjoinedMillis), (int) unjoined);
+    }
+
+    private long whole(String name, long fallback, long min, long max, String expectation) {
+        Optional<String> raw = source.apply(name);
+        if (raw.isEmpty()) {
+            return fallback;
+        }
+        try {
+            long value = Long.parseLong(raw.get());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the variable's name
+        }
+        throw invalid(name, raw.get(), expectation);
     }
 
     /** Upstream's list variables: split on commas, each item trimmed; empty items are dropped. */

@@ -28,6 +28,7 @@ import java.util.stream.Stream;
  * @param connectErrorBackoff  {@code CONNECT_ERROR_BACKOFF_MS}: delay before a refused handshake answers
  * @param channelErrorBackoff  {@code CHANNEL_ERROR_BACKOFF_MS}: delay before a join error reply
  * @param replication          how tenants' change streams use replication slots
+ * @param inbound              what clients may hold on the server before they have joined or sent a whole message
  */
 public record RealtimeConfig(
         int port,
@@ -46,7 +47,8 @@ public record RealtimeConfig(
         boolean migrateWells,
         Duration connectErrorBackoff,
         Duration channelErrorBackoff,
-        ReplicationSettings replication) {
+        ReplicationSettings replication,
+        InboundLimits inbound) {
 
     /** Copies the blocklist so the record stays immutable. */
     public RealtimeConfig {
@@ -113,5 +115,22 @@ public record RealtimeConfig(
 
         /** Temporary slots, upstream's behaviour. */
         public static final ReplicationSettings DEFAULT = new ReplicationSettings(false, Optional.empty());
+    }
+
+    /**
+     * Bounds on what clients hold before they are doing anything useful.
+     *
+     * @param bufferBudgetBytes          {@code INBOUND_BUFFER_BUDGET_MB}: bytes all sockets together may
+     *                                   buffer for inbound messages not yet whole; a socket that would
+     *                                   pass it is closed with 1009
+     * @param unjoinedTimeout            {@code UNJOINED_SOCKET_TIMEOUT_MS}: a socket that has not joined a
+     *                                   channel this long after it opened is closed with 1008; zero = never
+     * @param maxUnjoinedSocketsPerTenant {@code MAX_UNJOINED_SOCKETS_PER_TENANT}: sockets of one tenant that
+     *                                   have not joined a channel yet; one more is closed with 1008
+     */
+    public record InboundLimits(long bufferBudgetBytes, Duration unjoinedTimeout, int maxUnjoinedSocketsPerTenant) {
+
+        /** The defaults: 256 MB, 30 s, 1000 sockets. */
+        public static final InboundLimits DEFAULT = new InboundLimits(256L * 1024 * 1024, Duration.ofSeconds(30), 1000);
     }
 }

@@ -1,5 +1,6 @@
 package io.mudrock.realtime.socket;
 
+import io.mudrock.realtime.protocol.LogText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mudrock.realtime.channel.ChannelAuthorizationException;
@@ -173,7 +174,7 @@ public class BroadcastResource {
     private Caller authenticate(String host, String authorization, String apikey) {
         TenantResolution resolution = tenants.resolve(host);
         if (resolution instanceof TenantResolution.NotFound notFound) {
-            LOG.info(() -> "Broadcast API refused: " + notFound.explanation());
+            LOG.info(() -> "Broadcast API refused: " + LogText.of(notFound.explanation()));
             return Caller.refused(error(401, "message", "Tenant not found in database"));
         }
         TenantResolution.Found found = (TenantResolution.Found) resolution;
@@ -210,7 +211,7 @@ public class BroadcastResource {
             return services.authorizer().authorize(caller.tenant.id(), subTopic, caller.claims,
                     services.joinDeadline()).broadcastWrite();
         } catch (ChannelAuthorizationException e) {
-            LOG.info(() -> "Broadcast API: write check on private topic " + subTopic + " of tenant "
+            LOG.info(() -> "Broadcast API: write check on private topic " + LogText.of(subTopic) + " of tenant "
                     + caller.tenant.id() + " failed: " + e.getMessage());
             return false;
         }

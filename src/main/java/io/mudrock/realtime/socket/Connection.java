@@ -1,5 +1,6 @@
 package io.mudrock.realtime.socket;
 
+import io.mudrock.realtime.protocol.LogText;
 import io.mudrock.realtime.channel.ClientLink;
 import io.mudrock.realtime.channel.SocketChannels;
 import io.mudrock.realtime.protocol.DecodeResult;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -92,6 +94,10 @@ public final class Connection implements ClientLink {
     // A write left bytes unflushed: the token holder flushes once the output is ready. Token-guarded.
     private boolean flushOwed;
 
+    private final long openedNanos = System.nanoTime();
+    private volatile boolean joinedAny;
+    // Whether the registry counts this socket among its tenant's unjoined ones; cleared once.
+    private final AtomicBoolean countedUnjoined = new AtomicBoolean();
     private volatile long lastInboundNanos = System.nanoTime();
     // Since when the output has not been ready; 0 when it is. Read by the registry's sweep.
     private volatile long notReadySinceNanos;
@@ -156,17 +162,17 @@ public final class Connection implements ClientLink {
                 channels.handle(message);
             } catch (RuntimeException e) {
                 // A bug of ours must cost the client one message, not its socket and channels.
-                LOG.log(Level.WARNING, "Socket " + id + " of tenant " + tenantId + ": handling " + message.event()
-                        + " on " + message.topic() + " failed", e);
+                LOG.log(Level.WARNING, "Socket " + id + " of tenant " + tenantId + ": handling " + LogText.of(message.event())
+                        + " on " + LogText.of(message.topic()) + " failed", e);
             }
         } else if (result instanceof MalformedFrame malformed) {
             long count = malformedFrames.incrementAndGet();
             if (!malformedLogged) {
                 malformedLogged = true;
                 LOG.info(() -> "Dropped a malformed frame from socket " + id + " of tenant " + tenantId + ": "
-                        + malformed.reason() + " (further ones on this socket are counted, not logged)");
+                        + LogText.of(malformed.reason()) + " (further ones on this socket are counted, not logged)");
             } else {
-                LOG.fine(() -> "Dropped malformed frame #" + count + " from socket " + id + ": " + malformed.reason());
+                LOG.fine(() -> "Dropped malformed frame #" + count + " from socket " + id + ": " + LogText.of(malformed.reason()));
             }
         }
     }
@@ -189,6 +195,32 @@ public final class Connection implements ClientLink {
             started = flushingSinceNanos;
         }
         return started == 0 ? 0 : nowNanos - started;
+    }
+
+    /**
+     * @param nowNanos {@link System#nanoTime()} now
+     * @return nanoseconds since the socket opened, or -1 once a channel joined on it
+     */
+    long unjoinedForNanos(long nowNanos) {
+        return joinedAny ? -1 : nowNanos - openedNanos;
+    }
+
+    @Override
+    public void channelJoined() {
+        if (!joinedAny) {
+            joinedAny = true;
+            registry.joined(this);
+        }
+    }
+
+    /** The registry counts this socket as unjoined. */
+    void countAsUnjoined() {
+        countedUnjoined.set(true);
+    }
+
+    /** @return true the first time after {@link #countAsUnjoined()}: the caller uncounts it */
+    boolean stopCountingAsUnjoined() {
+        return countedUnjoined.compareAndSet(true, false);
     }
 
     /** @return how many malformed frames this socket sent */
@@ -513,7 +545,7 @@ public final class Connection implements ClientLink {
             channels.socketClosed();
         }
         LOG.info(() -> "Socket " + id + " of tenant " + tenantId + " closed: " + status.code()
-                + (status.reason().isEmpty() ? "" : " " + status.reason()));
+                + (status.reason().isEmpty() ? "" : " " + LogText.of(status.reason())));
     }
 
     private static int sizeOf(OutboundFrame frame) {

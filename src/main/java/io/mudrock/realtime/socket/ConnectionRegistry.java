@@ -1,7 +1,9 @@
 package io.mudrock.realtime.socket;
 
 import io.mudrock.realtime.channel.ChannelRegistry;
+import io.mudrock.realtime.config.RealtimeConfig;
 import io.mudrock.realtime.tenant.TenantEvent;
+import io.mudrock.realtime.wire.InboundBudget;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -17,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
@@ -24,6 +27,12 @@ import java.util.logging.Logger;
  * {@link TenantEvent}) and the server can say goodbye on shutdown; and the idle sweep, which
  * closes sockets whose client sent nothing for {@link #IDLE_TIMEOUT} (Phoenix's rule: only
  * inbound frames count, any frame does) or stopped reading for {@link #SEND_STALL_TIMEOUT}.
+ *
+ * <p>It also bounds what sockets hold before they do anything: the server-wide
+ * {@link InboundBudget} their frame parsers reserve from ({@code INBOUND_BUFFER_BUDGET_MB}), and
+ * the sockets that have not joined a channel yet, which are closed with 1008 once they have been
+ * open {@code UNJOINED_SOCKET_TIMEOUT_MS}, or at once when their tenant already has
+ * {@code MAX_UNJOINED_SOCKETS_PER_TENANT} of them.
  */
 @ApplicationScoped
 public class ConnectionRegistry {
@@ -37,11 +46,21 @@ public class ConnectionRegistry {
     /** How long one frame may wait for a client that does not read before the socket is closed. */
     static final Duration SEND_STALL_TIMEOUT = Duration.ofSeconds(30);
     private static final String STALL_REASON = "send stalled for 30 s: the client does not read";
+    /** WebSocket close code "policy violation": for sockets that hold a connection without using it. */
+    static final int CLOSE_POLICY_VIOLATION = 1008;
+    static final String TOO_MANY_UNJOINED_REASON = "too many sockets without a joined channel";
 
     private final Map<String, Set<Connection>> byTenant = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> unjoinedByTenant = new ConcurrentHashMap<>();
+    // Defaults until the container hands over the configuration (plain instances in unit tests keep them).
+    private RealtimeConfig.InboundLimits limits = RealtimeConfig.InboundLimits.DEFAULT;
+    private InboundBudget inboundBudget = new InboundBudget(limits.bufferBudgetBytes());
+    private String unjoinedReason = unjoinedReason(limits);
 
     @Inject
     ChannelRegistry channels;
+    @Inject
+    RealtimeConfig config;
     @Resource
     ManagedScheduledExecutorService scheduler;
 
@@ -49,22 +68,29 @@ public class ConnectionRegistry {
 
     @PostConstruct
     void startIdleSweep() {
+        limits = config.inbound();
+        inboundBudget = new InboundBudget(limits.bufferBudgetBytes());
+        unjoinedReason = unjoinedReason(limits);
         idleSweep = scheduler.scheduleAtFixedRate(this::closeIdle, 1, 1, TimeUnit.SECONDS);
     }
 
     /**
      * Closes every socket whose client has been silent longer than {@link #IDLE_TIMEOUT}, or
      * whose write has waited for the client longer than {@link #SEND_STALL_TIMEOUT}; and ends the
-     * connection of a socket whose close frame has waited that long for the client to read.
+     * connection of a socket whose close frame has waited that long for the client to read; and
+     * closes sockets that have joined no channel within {@code UNJOINED_SOCKET_TIMEOUT_MS}.
      */
     void closeIdle() {
         long now = System.nanoTime();
+        long unjoinedTimeout = limits.unjoinedTimeout().toNanos();
         for (Set<Connection> set : byTenant.values()) {
             for (Connection connection : set) {
                 if (connection.abortIfCloseOverdue(now, SEND_STALL_TIMEOUT.toNanos())) {
                     continue;
                 }
-                if (connection.silentForNanos(now) > IDLE_TIMEOUT.toNanos()) {
+                if (unjoinedTimeout > 0 && connection.unjoinedForNanos(now) > unjoinedTimeout) {
+                    close(connection, CLOSE_POLICY_VIOLATION, unjoinedReason);
+                } else if (connection.silentForNanos(now) > IDLE_TIMEOUT.toNanos()) {
                     close(connection, 1000, IDLE_REASON);
                 } else if (connection.writeStalledForNanos(now) > SEND_STALL_TIMEOUT.toNanos()) {
                     close(connection, Connection.CLOSE_TRY_AGAIN_LATER, STALL_REASON);
@@ -86,15 +112,65 @@ public class ConnectionRegistry {
         return scheduler == null ? Runnable::run : scheduler;
     }
 
-    void add(Connection connection) {
+    /**
+     * Registers an opened socket, which has joined no channel yet.
+     *
+     * @param connection the socket
+     * @return false when its tenant already has the most unjoined sockets allowed: the caller
+     *         closes it with {@link #CLOSE_POLICY_VIOLATION} and {@link #TOO_MANY_UNJOINED_REASON}
+     */
+    boolean add(Connection connection) {
         byTenant.computeIfAbsent(connection.tenantId(), id -> ConcurrentHashMap.newKeySet()).add(connection);
+        AtomicInteger unjoined = unjoinedByTenant.computeIfAbsent(connection.tenantId(), id -> new AtomicInteger());
+        if (unjoined.incrementAndGet() > limits.maxUnjoinedSocketsPerTenant()) {
+            unjoined.decrementAndGet();
+            LOG.info(() -> "Closing socket " + connection.id() + " of tenant " + connection.tenantId() + ": "
+                    + TOO_MANY_UNJOINED_REASON + " (" + limits.maxUnjoinedSocketsPerTenant() + ")");
+            return false;
+        }
+        connection.countAsUnjoined();
+        return true;
+    }
+
+    /** A channel joined on the socket: it no longer counts as unjoined. */
+    void joined(Connection connection) {
+        uncountUnjoined(connection);
     }
 
     void remove(Connection connection) {
+        uncountUnjoined(connection);
         byTenant.computeIfPresent(connection.tenantId(), (id, set) -> {
             set.remove(connection);
             return set.isEmpty() ? null : set;
         });
+    }
+
+    private void uncountUnjoined(Connection connection) {
+        if (connection.stopCountingAsUnjoined()) {
+            AtomicInteger unjoined = unjoinedByTenant.get(connection.tenantId());
+            if (unjoined != null) {
+                unjoined.decrementAndGet();
+            }
+        }
+    }
+
+    /** @return the budget every socket's frame parser reserves its partial messages from */
+    InboundBudget inboundBudget() {
+        return inboundBudget;
+    }
+
+    /**
+     * @param tenantId the tenant's external id
+     * @return its open sockets that have not joined a channel yet
+     */
+    public int unjoined(String tenantId) {
+        AtomicInteger unjoined = unjoinedByTenant.get(tenantId);
+        return unjoined == null ? 0 : unjoined.get();
+    }
+
+    private static String unjoinedReason(RealtimeConfig.InboundLimits limits) {
+        long millis = limits.unjoinedTimeout().toMillis();
+        return "no channel joined within " + (millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms");
     }
 
     /**

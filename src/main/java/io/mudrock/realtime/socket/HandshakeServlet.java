@@ -1,5 +1,6 @@
 package io.mudrock.realtime.socket;
 
+import io.mudrock.realtime.protocol.LogText;
 import io.mudrock.realtime.channel.ChannelServices;
 import io.mudrock.realtime.channel.ChannelTenant;
 import io.mudrock.realtime.channel.TenantActivity;
@@ -54,14 +55,14 @@ public class HandshakeServlet extends HttpServlet {
         Optional<Serializer> serializer = Serializer.fromVsn(vsn);
         if (serializer.isEmpty()) {
             // Refused before the connect checks, as Phoenix negotiates the serializer first.
-            LOG.info(() -> "Handshake refused from " + request.getRemoteAddr() + ": unsupported vsn '" + vsn + "'");
+            LOG.info(() -> "Handshake refused from " + request.getRemoteAddr() + ": unsupported vsn '" + LogText.of(vsn) + "'");
             answer(request, response, HttpServletResponse.SC_FORBIDDEN,
                     "Unsupported protocol version (vsn) '" + vsn + "': use 1.0.0 or 2.0.0", false);
             return;
         }
         TenantResolution resolution = tenants.resolve(request.getHeader("Host"));
         if (resolution instanceof TenantResolution.NotFound notFound) {
-            LOG.info(() -> "Handshake refused from " + request.getRemoteAddr() + ": " + notFound.explanation());
+            LOG.info(() -> "Handshake refused from " + request.getRemoteAddr() + ": " + LogText.of(notFound.explanation()));
             refuse(request, response, HttpServletResponse.SC_NOT_FOUND, "Tenant not found");
             return;
         }

@@ -5,6 +5,7 @@ import io.mudrock.realtime.channel.SocketChannels;
 import io.mudrock.realtime.protocol.Serializer;
 import io.mudrock.realtime.wire.CloseStatus;
 import io.mudrock.realtime.wire.FrameParser;
+import io.mudrock.realtime.wire.InboundBudget;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletOutputStream;
@@ -43,7 +44,10 @@ public final class UpgradedSocket implements HttpUpgradeHandler, SocketOutput {
     private ServletInputStream in;
     private ServletOutputStream out;
     private Connection connection;
-    private FrameParser parser;
+    // Dropped when the socket ends: timers of its channels may keep this object a while, its
+    // partial message must not stay with it.
+    private volatile FrameParser parser;
+    private InboundBudget.Account inboundAccount;
     private volatile CloseStatus received;
     private final AtomicBoolean finished = new AtomicBoolean();
     private final AtomicBoolean webClosed = new AtomicBoolean();
@@ -74,12 +78,16 @@ public final class UpgradedSocket implements HttpUpgradeHandler, SocketOutput {
         Serializer serializer = handshake.serializer();
         connection = new Connection(this, serializer, handshake.tenantId(), limits, registry);
         connection.attach(new SocketChannels(connection, handshake.tenantId(), handshake.token(), services));
-        parser = new FrameParser(MAX_INBOUND_FRAME_BYTES, new Inbound());
+        inboundAccount = registry.inboundBudget().open();
+        parser = new FrameParser(MAX_INBOUND_FRAME_BYTES, inboundAccount, new Inbound());
         out.setWriteListener(new Outbound());
-        registry.add(connection);
+        boolean admitted = registry.add(connection);
         in.setReadListener(new Reader());
         LOG.info(() -> "Socket " + connection.id() + " opened: tenant " + handshake.tenantId() + ", vsn "
                 + serializer.vsn() + ", role " + handshake.role() + ", from " + handshake.remote());
+        if (!admitted) {
+            connection.terminate(ConnectionRegistry.CLOSE_POLICY_VIOLATION, ConnectionRegistry.TOO_MANY_UNJOINED_REASON);
+        }
     }
 
     @Override
@@ -126,6 +134,8 @@ public final class UpgradedSocket implements HttpUpgradeHandler, SocketOutput {
         if (connection == null || !finished.compareAndSet(false, true)) {
             return;
         }
+        inboundAccount.close();
+        parser = null;
         CloseStatus status = received;
         if (status == null) {
             status = connection.sentClose();
@@ -153,8 +163,9 @@ public final class UpgradedSocket implements HttpUpgradeHandler, SocketOutput {
                 if (n < 0) {
                     return;
                 }
-                if (!parser.done()) {
-                    parser.feed(buffer, 0, n);
+                FrameParser current = parser;
+                if (current != null && !current.done()) {
+                    current.feed(buffer, 0, n);
                 }
             }
         }
@@ -216,8 +227,11 @@ public final class UpgradedSocket implements HttpUpgradeHandler, SocketOutput {
 
         @Override
         public void onError(CloseStatus status) {
-            LOG.info(() -> "Socket " + connection.id() + " of tenant " + handshake.tenantId()
-                    + " broke the WebSocket protocol: " + status.reason() + "; closing with " + status.code());
+            String why = FrameParser.BUDGET_EXHAUSTED.equals(status.reason())
+                    ? " would pass the inbound buffer budget of " + (registry.inboundBudget().limitBytes() >> 20) + " MB"
+                    : " broke the WebSocket protocol: " + status.reason();
+            LOG.info(() -> "Socket " + connection.id() + " of tenant " + handshake.tenantId() + why
+                    + "; closing with " + status.code());
             connection.terminate(status.code(), status.reason());
         }
     }

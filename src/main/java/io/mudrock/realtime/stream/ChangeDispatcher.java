@@ -1,5 +1,6 @@
 package io.mudrock.realtime.stream;
 
+import io.mudrock.realtime.protocol.LogText;
 import io.mudrock.realtime.changes.ChangePayloadSerializer;
 import io.mudrock.realtime.changes.ChangeType;
 import io.mudrock.realtime.changes.ColumnMask;
@@ -253,7 +254,7 @@ final class ChangeDispatcher {
                     target.deliver(shared);
                 } catch (RuntimeException e) {
                     // One broken channel must not stop the tenant's stream.
-                    LOG.log(Level.WARNING, "Delivery to " + target.topic() + " of tenant " + context.tenantId() + " failed", e);
+                    LOG.log(Level.WARNING, "Delivery to " + LogText.of(target.topic()) + " of tenant " + context.tenantId() + " failed", e);
                 }
             }
         }

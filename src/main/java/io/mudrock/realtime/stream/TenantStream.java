@@ -1,5 +1,6 @@
 package io.mudrock.realtime.stream;
 
+import io.mudrock.realtime.protocol.LogText;
 import io.mudrock.realtime.changes.JdbcCatalog;
 import io.mudrock.realtime.changes.ValueCanonicalizer;
 import io.mudrock.realtime.channel.ClientClaims;
@@ -161,7 +162,7 @@ final class TenantStream implements ChangeDispatcher.Context {
             // Upstream retries every few seconds too; the join is answered now, with the reason.
             result.complete(subscription);
             if (firstAttempt) {
-                LOG.warning(() -> "Bindings of " + target.topic() + " (tenant " + tenantId + ") cannot be checked: "
+                LOG.warning(() -> "Bindings of " + LogText.of(target.topic()) + " (tenant " + tenantId + ") cannot be checked: "
                         + describe(e) + "; retrying every " + SUBSCRIBE_RETRY.toSeconds() + " s");
                 target.postgresChangesStatus(false, StreamNotices.cannotCheck(describe(e)));
             }

@@ -15,6 +15,12 @@ import java.nio.charset.StandardCharsets;
  * The first violation is reported once and everything after it is ignored; so is everything
  * after a close frame.
  *
+ * <p>Memory follows data, not declarations: a header that declares a large frame costs nothing
+ * until its bytes arrive. The message buffer grows as they do, by doubling (so assembling a
+ * message copies each byte a bounded number of times, however it is fragmented), never past the
+ * message limit, nor past the declared end of a final frame; each growth is reserved from the
+ * socket's {@link InboundBudget.Account} first, and a refused reservation ends the socket with 1009.
+ *
  * <p>Not thread-safe: one reader feeds it.
  */
 public final class FrameParser {
@@ -41,9 +47,15 @@ public final class FrameParser {
     }
 
     private static final int MAX_CONTROL_PAYLOAD = 125;
+    /** The first buffer of a message whose end is further away: small, so a bare header costs little. */
+    private static final int INITIAL_BUFFER = 4096;
+    private static final byte[] EMPTY = new byte[0];
+    /** The close reason when the server-wide inbound budget cannot hold more of this message. */
+    public static final String BUDGET_EXHAUSTED = "server inbound buffer budget exhausted, message not accepted";
 
     private final Listener listener;
     private final int maxMessageBytes;
+    private final InboundBudget.Account account;
 
     // The frame header being read: 2 bytes, then the extended length and the mask.
     private final byte[] header = new byte[14];
@@ -60,18 +72,33 @@ public final class FrameParser {
     private int targetOffset;
 
     // The data message being assembled across fragments; messageOpcode 0 when none is.
+    // messageLength counts the bytes of its completed frames; the buffer's length is reserved.
     private int messageOpcode;
     private byte[] message;
     private int messageLength;
+    private boolean dataFrame;
 
     private boolean done;
+    private long copiedBytes;
 
     /**
+     * A parser whose memory no shared budget bounds, only the message limit.
+     *
      * @param maxMessageBytes the largest message accepted, across its fragments (larger: 1009)
      * @param listener receives what is parsed
      */
     public FrameParser(int maxMessageBytes, Listener listener) {
+        this(maxMessageBytes, InboundBudget.unlimited().open(), listener);
+    }
+
+    /**
+     * @param maxMessageBytes the largest message accepted, across its fragments (larger: 1009)
+     * @param account where buffer growth is reserved; its owner closes it when the socket ends
+     * @param listener receives what is parsed
+     */
+    public FrameParser(int maxMessageBytes, InboundBudget.Account account, Listener listener) {
         this.maxMessageBytes = maxMessageBytes;
+        this.account = account;
         this.listener = listener;
     }
 
@@ -113,6 +140,12 @@ public final class FrameParser {
                     return;
                 }
                 int n = Math.min(payloadLength - payloadRead, end - position);
+                if (dataFrame) {
+                    if (!ensureCapacity(messageLength + payloadRead + n)) {
+                        return;
+                    }
+                    target = message;
+                }
                 for (int i = 0; i < n; i++) {
                     target[targetOffset + payloadRead + i] = (byte) (data[position + i] ^ mask[(payloadRead + i) & 3]);
                 }
@@ -184,6 +217,7 @@ public final class FrameParser {
         }
         System.arraycopy(header, maskAt, mask, 0, 4);
         if (Opcode.isControl(opcode)) {
+            dataFrame = false;
             target = new byte[(int) length];
             targetOffset = 0;
         } else {
@@ -193,7 +227,8 @@ public final class FrameParser {
             if (opcode != Opcode.CONTINUATION) {
                 messageOpcode = opcode;
             }
-            grow(messageLength + (int) length);
+            // No buffer yet: it grows in feed() as the payload's bytes arrive.
+            dataFrame = true;
             target = message;
             targetOffset = messageLength;
         }
@@ -202,15 +237,53 @@ public final class FrameParser {
         return true;
     }
 
-    /** Sizes the message buffer exactly, so a single-frame message is handed on without a copy. */
-    private void grow(int size) {
-        if (message == null) {
-            message = new byte[size];
-        } else if (message.length < size) {
-            byte[] bigger = new byte[size];
-            System.arraycopy(message, 0, bigger, 0, messageLength);
-            message = bigger;
+    /**
+     * Makes the message buffer hold at least {@code needed} bytes: doubling, at least
+     * {@link #INITIAL_BUFFER}, but never past the end a final frame declares (a single-frame
+     * message then fits exactly) nor past the message limit.
+     *
+     * @return false when the budget refused the growth (the parser has failed)
+     */
+    private boolean ensureCapacity(int needed) {
+        int capacity = message == null ? 0 : message.length;
+        if (capacity >= needed) {
+            return true;
         }
+        int ceiling = fin ? messageLength + payloadLength : maxMessageBytes;
+        int doubled = (int) Math.min(Integer.MAX_VALUE, Math.max(INITIAL_BUFFER, 2L * capacity));
+        int size = Math.max(needed, Math.min(doubled, ceiling));
+        if (!account.reserve(size - capacity)) {
+            fail(CloseStatus.TOO_BIG, BUDGET_EXHAUSTED);
+            return false;
+        }
+        byte[] bigger = new byte[size];
+        int used = messageLength + payloadRead;
+        if (used > 0) {
+            System.arraycopy(message, 0, bigger, 0, used);
+            copiedBytes += used;
+        }
+        message = bigger;
+        return true;
+    }
+
+    /** Drops the message being assembled and gives its buffer back to the budget. */
+    private void dropMessage() {
+        if (message != null) {
+            account.release(message.length);
+        }
+        message = null;
+        messageLength = 0;
+        messageOpcode = 0;
+    }
+
+    /** @return bytes copied from an outgrown buffer into its successor, since this parser started */
+    long copiedBytes() {
+        return copiedBytes;
+    }
+
+    /** @return the capacity of the buffer of the message being assembled, 0 when there is none */
+    int bufferCapacity() {
+        return message == null ? 0 : message.length;
     }
 
     private void frameComplete() {
@@ -224,12 +297,11 @@ public final class FrameParser {
         if (!fin) {
             return;
         }
-        byte[] bytes = message;
+        byte[] bytes = message == null ? EMPTY : message;
         int length = messageLength;
         int kind = messageOpcode;
-        message = null;
-        messageLength = 0;
-        messageOpcode = 0;
+        // The listener copies out what it keeps (a String, a decoded frame): the buffer is free.
+        dropMessage();
         if (kind == Opcode.TEXT) {
             String text = utf8(bytes, 0, length);
             if (text == null) {
@@ -276,6 +348,7 @@ public final class FrameParser {
 
     private boolean fail(int code, String reason) {
         done = true;
+        dropMessage();
         listener.onError(new CloseStatus(code, reason));
         return false;
     }

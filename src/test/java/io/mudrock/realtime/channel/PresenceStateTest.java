@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PresenceStateTest {
@@ -76,5 +77,25 @@ class PresenceStateTest {
         state.track(alice, "a", payload);
         payload.put("n", 2);
         assertEquals(json("{\"a\":{\"metas\":[{\"phx_ref\":\"ref1\",\"n\":1}]}}"), state.state());
+    }
+
+    @Test
+    void aTopicHoldsAtMostItsEntriesAndBytesButAnOwnerMayAlwaysReplaceItsOwn() throws Exception {
+        PresenceState small = new PresenceState(() -> "r" + refs.incrementAndGet(), 2, 40);
+        Object alice = new Object();
+        Object bob = new Object();
+        Object carol = new Object();
+        com.fasterxml.jackson.databind.node.ObjectNode meta = json("{\"s\":1}");
+        int size = PresenceState.entryBytes("a", meta);
+        assertEquals(1 + 7, size, "key and JSON, in UTF-8 bytes");
+        assertTrue(small.fits(alice, size));
+        small.track(alice, "a", meta);
+        small.track(bob, "a", meta);
+        assertFalse(small.fits(carol, size), "two entries: full");
+        assertTrue(small.fits(alice, size), "an update replaces the owner's entry");
+        com.fasterxml.jackson.databind.node.ObjectNode fat = json("{\"s\":\"" + "x".repeat(30) + "\"}");
+        assertFalse(small.fits(alice, PresenceState.entryBytes("a", fat)), "over the topic's bytes");
+        small.untrack(bob);
+        assertTrue(small.fits(carol, size), "a leave makes room");
     }
 }

@@ -117,7 +117,9 @@ class SocketChannelsTest {
         Client client = new Client();
         client.join("1", "realtime:a", "{}");
         assertNull(client.last(), "nothing before the back-off");
-        assertEquals(5000, scheduler.pending().get(0).delayMillis);
+        long delay = scheduler.pending().get(0).delayMillis;
+        // the back-off counts from the join's arrival, so the time the checks took is already spent
+        assertTrue(delay > 4000 && delay <= 5000, "back-off left: " + delay);
         scheduler.runDue(5000);
         assertEquals(error("1", "realtime:a", "TenantNotFound: Tenant with the given ID does not exist"), client.last());
         assertEquals(1000, client.link.closeCode);
@@ -320,5 +322,50 @@ class SocketChannelsTest {
         assertEquals(List.of("binary:" + (5 + "realtime:r".length() + 3 + "{\"id\":\"m1\",\"replayed\":true}".length() + 7),
                 "binary:" + (5 + "realtime:r".length() + 11 + "{\"id\":\"m2\",\"replayed\":true}".length() + 1)),
                 frames.subList(1, 3), "kind-4 frames carrying meta {id, replayed}, oldest first");
+    }
+
+    private static String bindings(int n) {
+        return "{\"postgres_changes\":[" + String.join(",",
+                java.util.Collections.nCopies(n, "{\"event\":\"*\",\"schema\":\"public\"}")) + "]}";
+    }
+
+    @Test
+    void topicsAndBindingsAreCappedWithDocumentedJoinErrors() {
+        Client client = new Client();
+        String longest = "realtime:" + "é".repeat(ChannelCaps.MAX_TOPIC_BYTES / 2) + "x";
+        client.join("1", longest, "{}");
+        assertEquals(ok("1", longest), client.last(), "255 bytes is still a topic");
+        String tooLong = "realtime:" + "é".repeat(ChannelCaps.MAX_TOPIC_BYTES / 2 + 1);
+        client.join("2", tooLong, "{}");
+        assertEquals(error("2", tooLong, "TopicNameTooLong: Topic names are limited to 255 bytes"), client.last());
+
+        Client greedy = new Client();
+        greedy.join("1", "realtime:b1", bindings(ChannelCaps.MAX_BINDINGS_PER_CHANNEL + 1));
+        assertEquals(error("1", "realtime:b1", "TooManyPostgresChanges: At most 100 postgres_changes bindings per channel"),
+                greedy.last());
+        greedy.join("2", "realtime:b2", bindings(ChannelCaps.MAX_BINDINGS_PER_CHANNEL));
+        greedy.join("3", "realtime:b3", bindings(ChannelCaps.MAX_BINDINGS_PER_SOCKET - ChannelCaps.MAX_BINDINGS_PER_CHANNEL));
+        assertEquals(2, greedy.channels.channelCount(), "200 bindings across two channels are allowed");
+        greedy.link.take();
+        greedy.join("4", "realtime:b4", bindings(1));
+        assertEquals(error("4", "realtime:b4", "TooManyPostgresChanges: At most 200 postgres_changes bindings per connection"),
+                greedy.last());
+        greedy.join("5", "realtime:b3", bindings(ChannelCaps.MAX_BINDINGS_PER_SOCKET - ChannelCaps.MAX_BINDINGS_PER_CHANNEL));
+        assertTrue(greedy.link.take().get(1).contains("\"status\":\"ok\""), "a rejoin replaces its own bindings");
+    }
+
+    @Test
+    void presenceEntriesAreCappedInSizeWhateverTheTenantAllows() {
+        tenant.set(new ChannelTenant("t", false, false, 10, 1000, 3, 1000, 1000, 3000, 5, Duration.ofSeconds(30)));
+        Client member = new Client().join("1", "realtime:big", "{\"presence\":{\"key\":\"k\"}}");
+        member.link.take();
+        String fits = "y".repeat(ChannelCaps.MAX_PRESENCE_ENTRY_BYTES - 200);
+        member.send("[\"1\",\"2\",\"realtime:big\",\"presence\",{\"type\":\"presence\",\"event\":\"track\",\"payload\":{\"b\":\"" + fits + "\"}}]");
+        assertTrue(member.link.take().get(0).contains("\"status\":\"ok\""));
+        String over = "y".repeat(ChannelCaps.MAX_PRESENCE_ENTRY_BYTES);
+        member.send("[\"1\",\"3\",\"realtime:big\",\"presence\",{\"type\":\"presence\",\"event\":\"track\",\"payload\":{\"b\":\"" + over + "\"}}]");
+        List<String> frames = member.link.take();
+        assertTrue(frames.get(0).contains("\"message\":\"Track message size exceeded\""), frames.get(0));
+        assertEquals("[\"1\",\"1\",\"realtime:big\",\"phx_close\",{}]", frames.get(1));
     }
 }

@@ -57,6 +57,9 @@ class SocketLifecycleIT {
         TestTenants.ensure("flood", "\"max_events_per_second\":100000");
         TestTenants.ensure("drain", "");
         silent = PhoenixSocket.open(V2 + Tokens.anon());
+        // Joined, or the unjoined-socket deadline (30 s) would close it first.
+        silent.send("[\"1\",\"1\",\"realtime:silent\",\"phx_join\",{\"config\":{}}]");
+        silent.awaitText("\"1\",\"1\"", "phx_reply");
         onlyReceiving = PhoenixSocket.open(V2 + Tokens.anon());
         onlyReceiving.send("[\"1\",\"1\",\"realtime:idle\",\"phx_join\",{\"config\":{}}]");
         onlyReceiving.awaitText("\"1\",\"1\"", "phx_reply");

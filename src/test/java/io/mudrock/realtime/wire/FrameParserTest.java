@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FrameParserTest {
@@ -262,5 +263,115 @@ class FrameParserTest {
         parser.feed(bad, 0, bad.length);
         assertEquals(List.of("error:1002"), events.seen);
         assertTrue(parser.done());
+    }
+
+    /** A header declaring {@code length} bytes of a final text frame, and its mask: the bytes that would follow are missing. */
+    private static byte[] hugeHeader(long length) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(0x81);
+        out.write(0x80 | 127);
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            out.write((int) (length >>> shift) & 0xFF);
+        }
+        out.write(new byte[4], 0, 4);
+        return out.toByteArray();
+    }
+
+    @Test
+    void aHeaderDeclaringAHugeFrameCostsOnlyWhatArrives() {
+        InboundBudget budget = new InboundBudget(1L << 30);
+        Events events = new Events();
+        FrameParser parser = new FrameParser(LIMIT, budget.open(), events);
+        byte[] header = hugeHeader(4_999_999);
+        parser.feed(header, 0, header.length);
+        assertEquals(0, parser.bufferCapacity(), "nothing is allocated for a bare header");
+        parser.feed(new byte[10], 0, 10);
+        assertTrue(parser.bufferCapacity() <= 4096, "capacity " + parser.bufferCapacity() + " after 10 bytes");
+        assertEquals(parser.bufferCapacity(), budget.reservedBytes());
+        byte[] chunk = new byte[100_000];
+        parser.feed(chunk, 0, chunk.length);
+        assertTrue(parser.bufferCapacity() <= 2 * 100_010, "capacity " + parser.bufferCapacity() + " after 100,010 bytes");
+        assertEquals(List.of(), events.seen);
+    }
+
+    @Test
+    void aSingleFrameMessageEndsInABufferOfExactlyItsSize() {
+        InboundBudget budget = new InboundBudget(1L << 30);
+        Events events = new Events();
+        FrameParser parser = new FrameParser(LIMIT, budget.open(), events);
+        byte[] payload = new byte[1_000_003];
+        RANDOM.nextBytes(payload);
+        byte[] stream = frame(Opcode.BINARY, payload);
+        int header = stream.length - payload.length;
+        parser.feed(stream, 0, header + payload.length - 1);
+        assertTrue(parser.bufferCapacity() <= payload.length, "never past the declared end: " + parser.bufferCapacity());
+        parser.feed(stream, header + payload.length - 1, 1);
+        assertEquals(List.of("binary:" + payload.length + ":" + Arrays.hashCode(payload)), events.seen);
+        assertEquals(0, budget.reservedBytes(), "a delivered message gives its buffer back");
+    }
+
+    /** Splits a payload into continuation fragments of {@code size} bytes, the first a text frame. */
+    private static byte[] fragmented(byte[] payload, int size) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int at = 0; at < payload.length; at += size) {
+            int n = Math.min(size, payload.length - at);
+            byte[] part = Arrays.copyOfRange(payload, at, at + n);
+            out.writeBytes(frame(at + n == payload.length, 0, at == 0 ? Opcode.TEXT : Opcode.CONTINUATION, part, true));
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void reassemblingAMegabyteCopiesEachByteAFewTimesWhateverTheFragmentSize() {
+        byte[] payload = "x".repeat(1 << 20).getBytes(StandardCharsets.US_ASCII);
+        for (int size : new int[] {100, 1}) {
+            Events events = new Events();
+            FrameParser parser = new FrameParser(LIMIT, events);
+            byte[] stream = fragmented(payload, size);
+            for (int at = 0; at < stream.length; at += 16 * 1024) {
+                parser.feed(stream, at, Math.min(16 * 1024, stream.length - at));
+            }
+            assertEquals(1, events.seen.size(), "fragments of " + size);
+            assertEquals(payload.length + 5, events.seen.get(0).length(), "fragments of " + size);
+            // Doubling: every outgrown buffer is copied once, and they sum to less than the final size.
+            assertTrue(parser.copiedBytes() < payload.length, "fragments of " + size + ": copied " + parser.copiedBytes());
+        }
+    }
+
+    @Test
+    void aSocketThatWouldPassTheSharedBudgetIsClosedWith1009AndOthersKeepTheirs() {
+        InboundBudget budget = new InboundBudget(64 * 1024);
+        Events first = new Events();
+        Events second = new Events();
+        InboundBudget.Account firstAccount = budget.open();
+        FrameParser hog = new FrameParser(LIMIT, firstAccount, first);
+        FrameParser other = new FrameParser(LIMIT, budget.open(), second);
+        byte[] header = hugeHeader(4_999_999);
+        hog.feed(header, 0, header.length);
+        byte[] chunk = new byte[40_000];
+        hog.feed(chunk, 0, chunk.length);
+        assertEquals(List.of(), first.seen, "40,000 bytes fit the budget");
+        hog.feed(chunk, 0, chunk.length);
+        assertEquals(List.of("error:1009"), first.seen, "80,000 bytes do not");
+        assertTrue(hog.done());
+        assertEquals(0, budget.reservedBytes(), "the failed socket's buffer is given back");
+        byte[] small = text("still fine");
+        other.feed(small, 0, small.length);
+        assertEquals(List.of("text:still fine"), second.seen);
+        firstAccount.close();
+        assertFalse(firstAccount.reserve(1), "a closed account reserves nothing");
+    }
+
+    @Test
+    void closingAnAccountGivesBackAPartialMessage() {
+        InboundBudget budget = new InboundBudget(1L << 20);
+        InboundBudget.Account account = budget.open();
+        FrameParser parser = new FrameParser(LIMIT, account, new Events());
+        byte[] header = hugeHeader(500_000);
+        parser.feed(header, 0, header.length);
+        parser.feed(new byte[20_000], 0, 20_000);
+        assertTrue(budget.reservedBytes() >= 20_000);
+        account.close();
+        assertEquals(0, budget.reservedBytes());
     }
 }
