@@ -335,7 +335,7 @@ final class ChangeDispatcher {
         }
         String reason = failure.getClass().getSimpleName() + (failure.getMessage() == null ? ""
                 : ": " + TenantStream.describe(failure));
-        LOG.warning(() -> "Tenant " + context.tenantId() + ", channel " + binding.owner().target().topic()
+        LOG.warning(() -> "Tenant " + context.tenantId() + ", channel " + LogText.of(binding.owner().target().topic())
                 + ": the filter of binding " + binding.id() + " failed (" + reason + "); the binding is stopped");
         binding.owner().target().postgresChangesStatus(false, StreamNotices.filterFailed(binding.spec().describe(), reason));
     }

@@ -616,7 +616,7 @@ final class TenantStream implements ChangeDispatcher.Context {
                     subscription.target().postgresChangesStatus(ok, message);
                 } catch (RuntimeException e) {
                     // One broken channel must not keep the others uninformed (or end the stream task).
-                    LOG.warning(() -> "Tenant " + tenantId + ", channel " + subscription.target().topic()
+                    LOG.warning(() -> "Tenant " + tenantId + ", channel " + LogText.of(subscription.target().topic())
                             + ": status message not queued: " + describe(e));
                 }
             }
