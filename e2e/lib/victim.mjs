@@ -34,6 +34,9 @@ export async function startVictim(name) {
   const table = `victim_${name}`
   const db = new pg.Client({ connectionString: process.env.DB_URL })
   await db.connect()
+  // The embedded database commits asynchronously; a probe row must reach the WAL when it is sent,
+  // or the WAL writer's delay (up to 200 ms) would be counted as the server's.
+  await db.query('set synchronous_commit = on')
   await db.query(`drop table if exists public.${table}`)
   await db.query(`create table public.${table} (id bigserial primary key, seq int not null, sent_ms bigint not null)`)
   await db.query(`grant select on public.${table} to anon, authenticated`)
