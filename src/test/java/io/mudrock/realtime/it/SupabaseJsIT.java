@@ -68,7 +68,12 @@ class SupabaseJsIT {
         }
         List<Path> suites;
         try (Stream<Path> files = Files.list(e2e.resolve("tests"))) {
-            suites = files.filter(f -> f.getFileName().toString().endsWith(".test.mjs")).sorted().toList();
+            // -De2e.suites=broadcast-,changes runs only the suites whose names start so; default all.
+            List<String> only = List.of(System.getProperty("e2e.suites", "").split(",")).stream()
+                    .map(String::strip).filter(prefix -> !prefix.isEmpty()).toList();
+            suites = files.filter(f -> f.getFileName().toString().endsWith(".test.mjs"))
+                    .filter(f -> only.isEmpty() || only.stream().anyMatch(f.getFileName().toString()::startsWith))
+                    .sorted().toList();
         }
         return suites.stream().map(suite -> DynamicTest.dynamicTest(suite.getFileName().toString(), () -> run(e2e, suite)));
     }
