@@ -236,7 +236,7 @@ class MessagesSchemaTest {
         DataSource db = freshDatabase();
         MigrationRunner.migrateTenant(db, "supabase_realtime", false);
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE realtime.messages_default PARTITION OF realtime.messages DEFAULT");
+            assertEquals("messages_default", MessagePartitions.state(c).defaultPartition().orElseThrow());
             s.execute("INSERT INTO realtime.messages (topic, extension, event, inserted_at) VALUES"
                     + " ('t', 'broadcast', 'ahead', '2032-01-02 12:00'), ('t', 'broadcast', 'ancient', '2001-01-01')");
             MessagePartitions.Maintenance done = MessagePartitions.maintain(c, LocalDateTime.of(2032, 1, 1, 0, 0));
