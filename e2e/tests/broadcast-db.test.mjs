@@ -43,7 +43,7 @@ async function listen(supabase, topic, { isPrivate = false, replay } = {}) {
   channel.on('broadcast', { event: '*' }, (message) => got.push(message))
   channel.on('system', {}, (message) => system.push(message))
   await joined(channel)
-  await waitFor('replication_ready', () => system.some((m) => m.message === READY))
+  await waitFor('replication_ready', () => system.some((m) => m.message === READY), 30_000)
   return { channel, got, system }
 }
 

@@ -9,6 +9,9 @@ import io.mudrock.realtime.database.MessagePartitions;
 import io.mudrock.realtime.tenant.Tenant;
 import io.mudrock.realtime.tenant.TenantDatabases;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,6 +21,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -30,13 +34,15 @@ import java.util.logging.Logger;
 
 /**
  * One tenant's Broadcast from Database stream, like upstream's replication connection: a
- * temporary slot of its own ({@code supabase_realtime_messages_replication_slot[_<suffix>]}) on
+ * temporary slot of its own ({@link #slotName}) on
  * the publication {@value #PUBLICATION}, whose inserts are delivered to the channels of their topic
  * through {@code channel.DatabaseBroadcasts}, one after another in commit order; each transaction's end LSN
  * is confirmed only once its messages are in the subscribers' send queues.
  *
  * <p>The slot name is the same on every server of a tenant, so PostgreSQL lets one stream at a
- * time hold it (one stream per tenant in a cluster); the others retry with back-off. It runs as a
+ * time hold it (one stream per tenant in a cluster); the others retry with back-off. Upstream's
+ * name has no tenant part because each of its tenants has a database of its own; here several
+ * tenants may point at one database, each with its own slot. It runs as a
  * long task on the managed executor while the tenant has channels on this server, and retires
  * {@link #IDLE_LINGER} after the last one left. Between transactions it keeps the day partitions of
  * {@code realtime.messages} ({@link MessagePartitions}) once an hour.
@@ -50,8 +56,8 @@ final class MessageStream implements Runnable {
 
     /** Upstream's publication for {@code realtime.messages}. */
     static final String PUBLICATION = "supabase_realtime_messages_publication";
-    /** Upstream's slot name, before the optional suffix. */
-    static final String SLOT_BASE = "supabase_realtime_messages_replication_slot";
+    /** The slot name's prefix; a tenant's slot adds a hash of its id (several tenants may share a database). */
+    static final String SLOT_PREFIX = "supabase_realtime_messages_";
     /** How long the stream stays after the tenant's last channel left. */
     static final Duration IDLE_LINGER = Duration.ofSeconds(30);
     private static final long CHANNEL_CHECK_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -94,7 +100,21 @@ final class MessageStream implements Runnable {
         this.sink = sink;
         this.hasChannels = hasChannels;
         this.retire = retire;
-        this.slot = SlotNames.permanent(SLOT_BASE, replication.slotNameSuffix());
+        this.slot = slotName(tenantId, replication.slotNameSuffix());
+    }
+
+    /**
+     * The tenant's slot: {@code supabase_realtime_messages_<8 hex digits of SHA-256(tenant id)>[_<suffix>]},
+     * the same on every server, so only one of them streams the tenant at a time.
+     */
+    static String slotName(String tenantId, Optional<String> suffix) {
+        byte[] digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256").digest(tenantId.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing", e);
+        }
+        return SlotNames.permanent(SLOT_PREFIX + HexFormat.of().formatHex(digest, 0, 4), suffix);
     }
 
     /** Runs {@code action} once the stream is established: now if it is, else when it gets there. */

@@ -172,8 +172,9 @@ class MessageStreamTest {
     void retiresWhenTheTenantHasNoChannelsAndDropsItsTemporarySlot() throws Exception {
         AtomicBoolean channels = new AtomicBoolean(true);
         start(m -> { }, channels::get);
-        assertEquals(List.of(MessageStream.SLOT_BASE), db.column("select slot_name from pg_replication_slots"
-                + " where slot_name like 'supabase_realtime_messages%'"));
+        assertEquals(List.of(MessageStream.slotName("messages-tenant", Optional.empty())), db.column("select slot_name"
+                + " from pg_replication_slots where slot_name like 'supabase_realtime_messages%'"));
+        assertTrue(stream.slot().matches("supabase_realtime_messages_[0-9a-f]{8}"), stream.slot());
         channels.set(false);
         task.get(MessageStream.IDLE_LINGER.toSeconds() + 15, TimeUnit.SECONDS);
         assertFalse(stream.alive());
@@ -197,7 +198,7 @@ class MessageStreamTest {
     /** Whether the slot's confirmed position is at or past an LSN ("t"/"f"). */
     private static String confirmedPast(String lsn) throws Exception {
         List<String> rows = db.column("select (confirmed_flush_lsn >= '" + lsn + "'::pg_lsn)::text from pg_replication_slots"
-                + " where slot_name = '" + MessageStream.SLOT_BASE + "'");
+                + " where slot_name = '" + MessageStream.slotName("messages-tenant", Optional.empty()) + "'");
         return rows.isEmpty() ? "f" : rows.get(0).substring(0, 1);
     }
 }
