@@ -395,7 +395,7 @@ final class MessageStream implements Runnable {
             return;
         }
         DatabaseBroadcast m = decoded.get();
-        int size = m.payloadJson() != null ? m.payloadJson().length() : m.binaryPayload().length;
+        int size = m.payloadJson() != null ? utf8Length(m.payloadJson(), maxPayloadBytes) : m.binaryPayload().length;
         if (size > maxPayloadBytes) {
             LOG.warning(() -> "UnableToBroadcastChanges: message " + m.id() + " on " + m.topic() + " of tenant "
                     + tenantId + " is over max_payload_size_in_kb (" + size + " bytes); not delivered");
@@ -423,6 +423,19 @@ final class MessageStream implements Runnable {
             }
         }
         return !stopRequested;
+    }
+
+    /** The UTF-8 size of a text, counted only as far as needed to know it is over {@code limit}. */
+    private static int utf8Length(String text, int limit) {
+        if (text.length() * 3L <= limit) {
+            return text.length(); // cannot be over: skip the count on the hot path
+        }
+        int bytes = 0;
+        for (int i = 0; i < text.length() && bytes <= limit; i++) {
+            char c = text.charAt(i);
+            bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isHighSurrogate(c) ? 2 : 3; // a pair is 4 in all
+        }
+        return bytes;
     }
 
     private static void runQuietly(Runnable action) {
