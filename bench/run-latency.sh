@@ -3,6 +3,7 @@
 # embedded (baseline) and our server with RLS on (10 users) and off (1, 100, 1,000 subscribers).
 # Options (passed through): --duration-s 30 --subscribers 1,100,1000 --rls-users 10
 #   --rls-subscribers 100 --rate 4000 (commits/s; 0 = as fast as one connection commits) --debezium on|off
+#   --db-broadcast on|off (Broadcast from Database phases: realtime.send at the same rate, 1, 100, 1,000 subscribers)
 #   --warmup-s 5 (load before the recorded window; those rows are not timed)
 source "$(dirname "$0")/common.sh"
 run_workload latency "$@"

@@ -25,7 +25,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * each row's name carries the epoch microseconds taken just before its INSERT is sent, and the
  * receiver subtracts it from the epoch microseconds at receipt (same machine clock).
  * Phases: Debezium embedded under the same load (baseline); our server with 10 distinct users
- * on an RLS-enabled wells; then, with RLS off, 1, 100 and 1,000 subscribers.
+ * on an RLS-enabled wells; then, with RLS off, 1, 100 and 1,000 subscribers; then Broadcast from
+ * Database with 1, 100 and 1,000 subscribers of a public channel, the load calling
+ * {@code realtime.send} instead of inserting into wells (the message's payload carries the name).
  */
 public final class Latency {
 
@@ -35,6 +37,30 @@ public final class Latency {
     private static final byte[] NAME_P = "\"name\":\"P".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NAME_WARMUP = "\"name\":\"W".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NAME_END = "\"name\":\"END\"".getBytes(StandardCharsets.US_ASCII);
+
+    /** What the load writes and the subscribers listen to. */
+    enum Path {
+        /** Inserts into wells, delivered as postgres_changes. */
+        CHANGES("INSERT INTO public.wells(name, status, total_depth_m) VALUES (?, 'live', 1234.5)", "realtime:wells"),
+        /** realtime.send to the public topic bench, delivered as broadcasts (binary kind 4 for vsn 2.0.0). */
+        DB_BROADCAST("SELECT realtime.send(jsonb_build_object('name', ?::text), 'bench', 'bench', false)", "realtime:bench");
+
+        final String sql;
+        final String topic;
+
+        Path(String sql, String topic) {
+            this.sql = sql;
+            this.topic = topic;
+        }
+    }
+
+    // jsonb prints a space after the colon
+    private static final byte[] SENT_L = "\"name\": \"L".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SENT_P = "\"name\": \"P".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SENT_WARMUP = "\"name\": \"W".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SENT_END = "\"name\": \"END\"".getBytes(StandardCharsets.US_ASCII);
+
+    private volatile Path path = Path.CHANGES;
 
     /** Seconds of load before the recorded window (rows not timed), after every server (re)start. */
     private final int warmupS;
@@ -97,6 +123,14 @@ public final class Latency {
                         String target = k == 100 ? "p99 <= 10 ms" : k == 1000 ? "p99 <= 50 ms" : "";
                         phases.add(ours(db, server, k, 1, false, seconds, res, target));
                     }
+                    if (!o.str("db-broadcast", "on").equals("off")) {
+                        path = Path.DB_BROADCAST;
+                        for (int k : counts) {
+                            phases.add(ours(db, server, k, 1, false, seconds, res,
+                                    "upstream: 10,000 msgs/s at p50 46 ms"));
+                        }
+                        path = Path.CHANGES;
+                    }
                 } else {
                     res.note("our server not measured: " + problem);
                 }
@@ -136,10 +170,10 @@ public final class Latency {
         volatile long committed;
         volatile long elapsedNanos;
 
-        CompletableFuture<Void> start(BenchDb db, double rate, int warmupS) {
+        CompletableFuture<Void> start(BenchDb db, Path path, double rate, int warmupS) {
             return CompletableFuture.runAsync(() -> {
                 try (Connection c = db.connect();
-                     PreparedStatement ps = c.prepareStatement("INSERT INTO public.wells(name, status, total_depth_m) VALUES (?, 'live', 1234.5)")) {
+                     PreparedStatement ps = c.prepareStatement(path.sql)) {
                     c.setAutoCommit(true);
                     long t0 = System.nanoTime();
                     long recordFrom = t0 + TimeUnit.SECONDS.toNanos(warmupS);
@@ -155,7 +189,7 @@ public final class Latency {
                         }
                         boolean warm = System.nanoTime() >= recordFrom;
                         ps.setString(1, (warm ? "L" : "W") + Bench.epochMicros());
-                        ps.executeUpdate();
+                        ps.execute();
                         n++;
                         if (warm) {
                             committed = ++recorded;
@@ -172,7 +206,7 @@ public final class Latency {
     /** Warm-up, then {@code seconds} of recorded load, then the {@code END} row every receiver waits for. */
     private Load runLoad(BenchDb db, int seconds) throws Exception {
         Load load = new Load();
-        CompletableFuture<Void> running = load.start(db, o.dbl("rate", 4000), warmupS);
+        CompletableFuture<Void> running = load.start(db, path, o.dbl("rate", 4000), warmupS);
         Thread.sleep((warmupS + seconds) * 1000L);
         load.stop.set(true);
         running.join();
@@ -180,10 +214,10 @@ public final class Latency {
         return load;
     }
 
-    private static void insert(BenchDb db, String name) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("INSERT INTO public.wells(name, status) VALUES (?, 'marker')")) {
+    private void insert(BenchDb db, String name) throws SQLException {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(path.sql)) {
             ps.setString(1, name);
-            ps.executeUpdate();
+            ps.execute();
         }
     }
 
@@ -240,18 +274,23 @@ public final class Latency {
     }
 
     private void onFrame(WsClient.Conn c, boolean binary, ByteBuffer b, int pos, int len) {
-        if (binary || !Subscriber.isPostgresChange(b, pos, len)) {
+        boolean changes = path == Path.CHANGES;
+        if (changes && (binary || !Subscriber.isPostgresChange(b, pos, len))) {
             return;
         }
+        byte[] nameL = changes ? Subscriber.NAME_L : SENT_L;
+        byte[] nameWarmup = changes ? NAME_WARMUP : SENT_WARMUP;
+        byte[] nameP = changes ? NAME_P : SENT_P;
+        byte[] nameEnd = changes ? NAME_END : SENT_END;
         int end = pos + len;
-        long sent = WsClient.longAfter(b, pos, end, Subscriber.NAME_L);
+        long sent = WsClient.longAfter(b, pos, end, nameL);
         if (sent >= 0) {
             long now = Bench.epochMicros();
             deliveries++;
             hist.recordValue(Math.max(0, Math.min(hist.getHighestTrackableValue(), now - sent)));
             return;
         }
-        if (WsClient.indexOf(b, pos, end, NAME_WARMUP) >= 0) {
+        if (WsClient.indexOf(b, pos, end, nameWarmup) >= 0) {
             warmupDeliveries++; // not timed, but part of the work a saturated server got through
             return;
         }
@@ -260,10 +299,10 @@ public final class Latency {
             flags = new int[2];
             c.attachment = flags;
         }
-        if (flags[0] == 0 && WsClient.indexOf(b, pos, end, NAME_P) >= 0) {
+        if (flags[0] == 0 && WsClient.indexOf(b, pos, end, nameP) >= 0) {
             flags[0] = 1;
             ready++;
-        } else if (flags[1] == 0 && WsClient.indexOf(b, pos, end, NAME_END) >= 0) {
+        } else if (flags[1] == 0 && WsClient.indexOf(b, pos, end, nameEnd) >= 0) {
             flags[1] = 1;
             ended++;
         }
@@ -271,15 +310,16 @@ public final class Latency {
 
     private Map<String, Object> ours(BenchDb db, ServerProcess server, int subscribers, int users, boolean rls, int seconds,
                                      Results res, String target) throws Exception {
-        System.out.printf("%n-- phase: our server, %,d subscriber(s), RLS %s, %d distinct user(s), %d s of load%n", subscribers,
-                rls ? "on" : "off", users, seconds);
+        String contender = path == Path.CHANGES ? "MudRock" : "MudRock Broadcast from Database";
+        System.out.printf("%n-- phase: %s, %,d subscriber(s), RLS %s, %d distinct user(s), %d s of load%n", contender,
+                subscribers, rls ? "on" : "off", users, seconds);
         ready = 0;
         ended = 0;
         deliveries = 0;
         warmupDeliveries = 0;
         hist = new Histogram(TimeUnit.SECONDS.toMicros(120), 3);
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("contender", "our_server");
+        m.put("contender", path == Path.CHANGES ? "our_server" : "our_server_broadcast_from_database");
         m.put("subscribers", subscribers);
         m.put("rls", rls);
         m.put("distinct_users", users);
@@ -290,10 +330,11 @@ public final class Latency {
                     String.format("00000000-0000-4000-8000-%012d", u + 1), 24 * 3600);
         }
         try (WsClient client = new WsClient("127.0.0.1", env.serverPort, Subscriber.socketPath(), 8, 2500, this::onFrame)) {
-            client.openAndJoin(subscribers, 200, i -> "realtime:wells", i -> Subscriber.wellsJoin(tokens[i % users]), 300_000);
+            client.openAndJoin(subscribers, 200, i -> path.topic, i -> path == Path.CHANGES
+                    ? Subscriber.wellsJoin(tokens[i % users]) : Subscriber.broadcastJoin(tokens[i % users]), 300_000);
             if (client.joinedCount() < subscribers) {
                 String why = client.joinedCount() + " of " + subscribers + " subscribers joined; last failure: " + client.lastFailure();
-                res.row("MudRock", Integer.toString(subscribers), rlsText, "-", "-", "-", "-", "-", "-", "-", "-", "not measured: " + why);
+                res.row(contender, Integer.toString(subscribers), rlsText, "-", "-", "-", "-", "-", "-", "-", "-", "not measured: " + why);
                 throw new PhaseFailed("latency not measured for our server: " + why);
             }
             long deadline = System.currentTimeMillis() + o.integer("probe-timeout-ms", 60_000);
@@ -302,9 +343,10 @@ public final class Latency {
                 Thread.sleep(500);
             }
             if (ready < subscribers) {
-                String why = "server does not deliver postgres_changes yet (" + ready + " of " + subscribers
+                String why = "server does not deliver " + (path == Path.CHANGES ? "postgres_changes" : "database broadcasts")
+                        + " yet (" + ready + " of " + subscribers
                         + " subscribers received a probe change within " + o.integer("probe-timeout-ms", 60_000) + " ms)";
-                res.row("MudRock", Integer.toString(subscribers), rlsText, "-", "-", "-", "-", "-", "-", "-", "-", "not measured: " + why);
+                res.row(contender, Integer.toString(subscribers), rlsText, "-", "-", "-", "-", "-", "-", "-", "-", "not measured: " + why);
                 throw new PhaseFailed("latency not measured for our server: " + why);
             }
             Thread.sleep(1000);
@@ -317,7 +359,8 @@ public final class Latency {
             double cpu0 = server.cpuSeconds();
             double clientCpu0 = Machine.cpuSeconds(self);
             long x0 = xacts(db);
-            Profiler prof = new Profiler(server, env.work.resolve("profiles"), "latency-" + subscribers + (rls ? "-rls" : ""),
+            Profiler prof = new Profiler(server, env.work.resolve("profiles"), "latency-" + subscribers + (rls ? "-rls" : "")
+                    + (path == Path.CHANGES ? "" : "-dbcast"),
                     !o.str("profile", "on").equals("off"));
             prof.start();
             Load load = runLoad(db, seconds);
@@ -360,12 +403,12 @@ public final class Latency {
             m.put("client_cpu_utilisation", (clientCpu1 - clientCpu0) / loadS);
             m.put("server_db_transactions_per_commit", serverTx);
             m.put("end_marker_received_by", ended);
-            System.out.printf("our server, %,d subscribers, RLS %s: %,.0f commits/s, %,.0f deliveries/s, p50 %.2f ms p99 %.2f ms "
+            System.out.printf(contender + ", %,d subscribers, RLS %s: %,.0f commits/s, %,.0f deliveries/s, p50 %.2f ms p99 %.2f ms "
                             + "p99.9 %.2f ms max %.1f ms, not in 60 s after load %,d, server DB tx per commit %.2f, server CPU %.2f µs/delivery%n",
                     subscribers, rlsText, load.committed / loadS, all / busyS, h.getValueAtPercentile(50) / 1000.0,
                     h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0,
                     Math.max(0, expected - got), serverTx, (cpu1 - cpu0) / all * 1e6);
-            res.row("MudRock", String.format("%,d", subscribers), rlsText, Results.fmt(load.committed / loadS),
+            res.row(contender, String.format("%,d", subscribers), rlsText, Results.fmt(load.committed / loadS),
                     Results.fmt(all / busyS), Results.fmt(h.getValueAtPercentile(50) / 1000.0),
                     Results.fmt(h.getValueAtPercentile(99) / 1000.0), Results.fmt(h.getValueAtPercentile(99.9) / 1000.0),
                     Results.fmt(h.getMaxValue() / 1000.0), String.format("%,d", Math.max(0, expected - got)),

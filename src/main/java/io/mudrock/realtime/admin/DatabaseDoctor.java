@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,6 +36,7 @@ public final class DatabaseDoctor {
         findings.add(capacity(db, "WAL senders", "max_wal_senders",
                 "select count(*) from pg_stat_replication"));
         findings.add(roles(db));
+        findings.addAll(MessagesDoctor.examine(db, LocalDateTime.now(ZoneOffset.UTC)));
         List<String> tables = publishedTables(db, publication);
         if (tables == null) {
             findings.add(DoctorFinding.fail("publication", "publication \"" + publication + "\" does not exist",

@@ -9,6 +9,7 @@ import io.mudrock.realtime.protocol.OutboundFrame;
 import io.mudrock.realtime.protocol.Serializer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -40,6 +41,8 @@ public final class ChannelMember implements PostgresChangesTarget {
     private volatile ScheduledFuture<?> expiryCheck;
     private boolean replied; // guarded by this
     private final List<OutboundFrame> heldStatuses = new ArrayList<>(); // guarded by this
+    // Ids of the stored broadcasts replayed to this channel: the same messages arriving live are skipped.
+    private volatile Set<String> replayedIds = Set.of();
 
     ChannelMember(ClientLink link, TopicKey key, String joinRef, JoinRequest request, ChannelTenant tenant,
             TenantActivity activity, SubscriberQueue changes, ClientClaims claims) {
@@ -112,7 +115,12 @@ public final class ChannelMember implements PostgresChangesTarget {
 
     @Override
     public void postgresChangesStatus(boolean ok, String message) {
-        OutboundFrame frame = system("postgres_changes", ok, message);
+        status("postgres_changes", ok, message);
+    }
+
+    /** A {@code system} message, held until the join reply is queued. */
+    void status(String extension, boolean ok, String message) {
+        OutboundFrame frame = system(extension, ok, message);
         synchronized (this) {
             if (!replied) {
                 heldStatuses.add(frame); // the client must read the join reply first
@@ -224,6 +232,17 @@ public final class ChannelMember implements PostgresChangesTarget {
 
     boolean receivesBroadcasts() {
         return joined && open && permissions.broadcastRead();
+    }
+
+    /** Records the ids replayed on join, before the channel becomes visible to fan-out. */
+    void replayed(Set<String> ids) {
+        replayedIds = Set.copyOf(ids);
+    }
+
+    /** Whether a stored broadcast was already pushed to this channel by its replay. */
+    boolean wasReplayed(String id) {
+        Set<String> ids = replayedIds;
+        return !ids.isEmpty() && ids.contains(id);
     }
 
     boolean receivesPresence() {

@@ -31,6 +31,7 @@ public class ChannelRegistry {
     private final ConcurrentHashMap<String, TenantActivity> tenants = new ConcurrentHashMap<>();
     private final PresenceRefs presenceRefs = new PresenceRefs();
     private volatile boolean shuttingDown;
+    private volatile JoinListener joinListener = JoinListener.NONE;
 
     /**
      * The counters of one tenant, created on first use.
@@ -80,6 +81,74 @@ public class ChannelRegistry {
         return delivered;
     }
 
+    /**
+     * Sends a stored broadcast (Broadcast from Database) to every receiver of a topic, except
+     * channels whose join replay already pushed the same message.
+     *
+     * @param key the topic
+     * @param broadcast the broadcast, with {@code meta.id}
+     * @param messageId the stored message's id
+     * @return how many channels it was queued for
+     */
+    public int broadcastStored(TopicKey key, UserBroadcast broadcast, String messageId) {
+        Topic topic = topics.get(key);
+        if (topic == null) {
+            return 0;
+        }
+        FanOutFrames frames = FrameEncoder.broadcast(key.topic(), broadcast);
+        int delivered = 0;
+        for (ChannelMember member : topic.members) {
+            if (!member.receivesBroadcasts() || member.wasReplayed(messageId)) {
+                continue;
+            }
+            Optional<OutboundFrame> frame = frames.frameFor(member.serializer());
+            if (frame.isPresent()) {
+                member.send(frame.get());
+                delivered++;
+            }
+        }
+        return delivered;
+    }
+
+    /**
+     * Whether any channel of a tenant is joined or joining (a linear scan: called now and then).
+     *
+     * @param tenantId the tenant's external id
+     * @return true if a topic of the tenant has a member
+     */
+    public boolean hasChannels(String tenantId) {
+        for (TopicKey key : topics.keySet()) {
+            if (key.tenantId().equals(tenantId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Sets who hears of every join once it is visible to fan-out (the Broadcast from Database
+     * streams, which start on a tenant's first channel).
+     *
+     * @param listener the listener; it must return quickly
+     */
+    public void joinListener(JoinListener listener) {
+        joinListener = listener == null ? JoinListener.NONE : listener;
+    }
+
+    /** Told of each join once the channel receives fan-out. */
+    @FunctionalInterface
+    public interface JoinListener {
+        /** Hears nothing. */
+        JoinListener NONE = member -> { };
+
+        /**
+         * A channel joined.
+         *
+         * @param member the channel
+         */
+        void joined(ChannelMember member);
+    }
+
     /** @return how many channels listen on a topic now (for tests and diagnostics) */
     public int listeners(TopicKey key) {
         Topic topic = topics.get(key);
@@ -109,7 +178,9 @@ public class ChannelRegistry {
         });
         if (!member.isOpen()) {
             leave(member); // it closed while joining: its own leave may have run before the add
+            return;
         }
+        joinListener.joined(member);
     }
 
     /** Sends a channel the presence of its topic, in the topic's lock so no diff overtakes it. */

@@ -19,6 +19,8 @@ import java.util.UUID;
  * @param postgresChanges the {@code config.postgres_changes} entries, in order, nulls removed
  * @param accessToken {@code access_token} (or legacy {@code user_token}), or {@code null}
  * @param replay {@code config.broadcast.replay}, or {@code null} when absent
+ * @param replicationReady {@code config.broadcast.replication_ready}: send a {@code system} message once
+ *     the tenant's Broadcast from Database stream is established
  */
 public record JoinRequest(
         boolean legacy,
@@ -29,7 +31,8 @@ public record JoinRequest(
         boolean privateChannel,
         List<JsonNode> postgresChanges,
         String accessToken,
-        JsonNode replay) {
+        JsonNode replay,
+        boolean replicationReady) {
 
     /**
      * Copies the binding list so the request stays immutable.
@@ -43,6 +46,7 @@ public record JoinRequest(
      * @param postgresChanges bindings
      * @param accessToken token
      * @param replay replay
+     * @param replicationReady replication ready
      */
     public JoinRequest {
         postgresChanges = List.copyOf(postgresChanges);
@@ -74,7 +78,8 @@ public record JoinRequest(
                 bool(config.path("private")),
                 bindings,
                 token(payload),
-                replay.isMissingNode() || replay.isNull() ? null : replay);
+                replay.isMissingNode() || replay.isNull() ? null : replay,
+                bool(broadcast.path("replication_ready")));
     }
 
     private static boolean bool(JsonNode value) {

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
  * The channels of one socket, as a Phoenix socket routes them (§2.4, §3, §4, §7.4): heartbeats,
@@ -333,6 +334,9 @@ public final class SocketChannels {
         }
         OutboundFrame reply = FrameEncoder.reply(link.serializer(), m.joinRef(), m.ref(), m.topic(), ReplyStatus.OK,
                 response);
+        if (!replayed.isEmpty()) {
+            member.replayed(replayed.stream().map(StoredBroadcast::id).collect(Collectors.toSet()));
+        }
         services.registry().join(member, reply);
         member.replied();
         for (StoredBroadcast stored : replayed) {

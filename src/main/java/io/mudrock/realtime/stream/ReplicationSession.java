@@ -97,6 +97,25 @@ final class ReplicationSession implements AutoCloseable {
         }
     }
 
+    /**
+     * A connection that broke without a reset reads nothing forever: checks through another
+     * connection that the slot is still held by this session's walsender.
+     *
+     * @param connection a pooled connection to the same database
+     * @throws SQLException (state 08006) if the slot is gone or held by another process
+     */
+    void checkStillHeld(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "select active_pid from pg_catalog.pg_replication_slots where slot_name = ?")) {
+            statement.setString(1, slot);
+            try (ResultSet rs = statement.executeQuery()) {
+                if (!rs.next() || rs.getInt(1) != backendPid) {
+                    throw new SQLException("replication slot " + slot + " is no longer held by this stream", "08006");
+                }
+            }
+        }
+    }
+
     /** @return the slot streamed */
     String slot() {
         return slot;
