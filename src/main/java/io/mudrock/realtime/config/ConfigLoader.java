@@ -79,7 +79,17 @@ public final class ConfigLoader {
         return new RealtimeConfig(port, database, embedded, encryptionKey, gcmKey, apiSecret, tenantSecret,
                 publication(), bool("SECURE_CHANNELS", true), seed, tenantName, bool("MIGRATE_WELLS", true),
                 millis("CONNECT_ERROR_BACKOFF_MS", 2000), millis("CHANNEL_ERROR_BACKOFF_MS", 5000),
-                new RealtimeConfig.ReplicationSettings(bool("REPLICATION_SLOT_PERMANENT", false), slotNameSuffix()));
+                new RealtimeConfig.ReplicationSettings(bool("REPLICATION_SLOT_PERMANENT", false), slotNameSuffix()),
+                transport());
+    }
+
+    private WebSocketTransport transport() {
+        Optional<String> raw = source.apply("WEBSOCKET_TRANSPORT");
+        if (raw.isEmpty()) {
+            return WebSocketTransport.JAKARTA;
+        }
+        return WebSocketTransport.fromValue(raw.get()).orElseThrow(
+                () -> invalid("WEBSOCKET_TRANSPORT", raw.get(), "must be " + WebSocketTransport.choices()));
     }
 
     private String text(String name, String fallback) {

@@ -58,7 +58,8 @@ public final class GeneratedSecrets {
                 config.apiJwtSecret().or(() -> Optional.of(stored.getProperty("API_JWT_SECRET"))),
                 config.tenantJwtSecret().or(() -> Optional.of(stored.getProperty("JWT_SECRET"))),
                 config.publication(), config.secureChannels(), config.seedSelfHost(), config.selfHostTenantName(),
-                config.migrateWells(), config.connectErrorBackoff(), config.channelErrorBackoff(), config.replication());
+                config.migrateWells(), config.connectErrorBackoff(), config.channelErrorBackoff(), config.replication(),
+                config.webSocketTransport());
     }
 
     private static boolean putIfAbsent(Properties stored, String key) {

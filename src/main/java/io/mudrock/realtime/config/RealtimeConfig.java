@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param connectErrorBackoff  {@code CONNECT_ERROR_BACKOFF_MS}: delay before a refused handshake answers
  * @param channelErrorBackoff  {@code CHANNEL_ERROR_BACKOFF_MS}: delay before a join error reply
  * @param replication          how tenants' change streams use replication slots
+ * @param webSocketTransport   {@code WEBSOCKET_TRANSPORT}: which implementation carries the sockets
  */
 public record RealtimeConfig(
         int port,
@@ -38,7 +39,8 @@ public record RealtimeConfig(
         boolean migrateWells,
         Duration connectErrorBackoff,
         Duration channelErrorBackoff,
-        ReplicationSettings replication) {
+        ReplicationSettings replication,
+        WebSocketTransport webSocketTransport) {
 
     /** True when no {@code DB_HOST} is configured and the server runs its own PostgreSQL. */
     public boolean usesEmbeddedDatabase() {

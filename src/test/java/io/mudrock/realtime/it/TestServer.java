@@ -23,6 +23,12 @@ public final class TestServer {
     /** The admin API secret the test server is configured with. */
     public static final String API_JWT_SECRET = "it-api-jwt-secret-at-least-32-bytes-long!!";
 
+    /** The server's default WebSocket transport ({@code WEBSOCKET_TRANSPORT} unset). */
+    public static final String DEFAULT_WEBSOCKET_TRANSPORT = "jakarta";
+    /** The transport this run's deployments use: {@code -Dit.websocket.transport}, else the default. */
+    public static final String WEBSOCKET_TRANSPORT = System.getProperty("it.websocket.transport", "").isBlank()
+            ? DEFAULT_WEBSOCKET_TRANSPORT : System.getProperty("it.websocket.transport");
+
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private TestServer() {
