@@ -4,5 +4,6 @@
 # Options (passed through): --duration-s 30 --subscribers 1,100,1000 --rls-users 10
 #   --rls-subscribers 100 --rate 4000 (commits/s; 0 = as fast as one connection commits) --debezium on|off
 #   --warmup-s 5 (load before the recorded window; those rows are not timed)
+#   --transports jakarta,servlet-upgrade (RLS on runs on the first; RLS off on each in turn, same run)
 source "$(dirname "$0")/common.sh"
 run_workload latency "$@"
