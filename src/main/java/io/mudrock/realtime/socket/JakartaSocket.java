@@ -12,15 +12,11 @@ import jakarta.websocket.MessageHandler;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
-import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -29,24 +25,16 @@ import java.util.logging.Logger;
  * the handshake established, and its {@link Connection}'s {@link SocketOutput}.
  *
  * <p>The container allows one outstanding asynchronous send per session, so a batch goes out as a
- * chain: each frame's {@link SendHandler} completion sends the next, on whatever thread the
- * container completes on (no executor of ours in between), and the last one reports the output
- * ready again. Frames are the shared, already encoded fan-out frames: binary ones are handed over
+ * {@link SendChain}: each frame's completion sends the next, on whatever thread the container
+ * completes on (no executor of ours in between), and the last one reports the output ready again. Frames are the shared, already encoded fan-out frames: binary ones are handed over
  * as a wrapper of the shared bytes; text ones as their {@link String}, because the API has no
  * text send that takes bytes (Liberty encodes the string once per send). There is no container
  * idle timer ({@code setMaxIdleTimeout(0)}): {@link ConnectionRegistry}'s sweep closes silent
  * clients and stalled writers for both transports.
  */
-public final class JakartaSocket extends Endpoint implements SocketOutput, SendHandler {
+public final class JakartaSocket extends Endpoint implements SocketOutput {
 
     private static final Logger LOG = Logger.getLogger(JakartaSocket.class.getName());
-
-    /** What a frame's send is doing: the sender and the completion agree who sends the next one. */
-    private static final int SENDING = 0;
-    /** The completion came before the sender looked: the sender goes on. */
-    private static final int COMPLETED = 1;
-    /** The sender left: the completion goes on. */
-    private static final int LEFT = 2;
 
     /** Closing a connection that never got its close frame out: the code the container sends, if it still can. */
     private static final CloseStatus ABORTED = new CloseStatus(1001, "");
@@ -60,12 +48,7 @@ public final class JakartaSocket extends Endpoint implements SocketOutput, SendH
     private RemoteEndpoint.Async remote;
     private Connection connection;
 
-    // The batch being sent and the next frame's index: written by the sender before each send,
-    // read by the completion after its handoff, which orders the two.
-    private List<OutboundFrame> frames = List.of();
-    private int next;
-    private final AtomicInteger handoff = new AtomicInteger(LEFT);
-    private volatile boolean sending;
+    private SendChain chain;
     private volatile CloseStatus closeAfter;
     private final AtomicBoolean closeRequested = new AtomicBoolean();
 
@@ -87,6 +70,7 @@ public final class JakartaSocket extends Endpoint implements SocketOutput, SendH
         session.setMaxBinaryMessageBufferSize(UpgradedSocket.MAX_INBOUND_FRAME_BYTES);
         remote = session.getAsyncRemote();
         remote.setSendTimeout(0);
+        chain = new SendChain(this::send, () -> connection.outputReady(), this::sendFailed);
         Serializer serializer = handshake.serializer();
         connection = new Connection(this, serializer, handshake.tenantId(), limits, registry);
         connection.attach(new SocketChannels(connection, handshake.tenantId(), handshake.token(), services));
@@ -227,7 +211,7 @@ public final class JakartaSocket extends Endpoint implements SocketOutput, SendH
 
     @Override
     public boolean isReady() {
-        return !sending;
+        return !chain.busy();
     }
 
     @Override
@@ -235,10 +219,7 @@ public final class JakartaSocket extends Endpoint implements SocketOutput, SendH
         if (batch.close() != null) {
             closeAfter = batch.close(); // Connection calls close() once the frames before it are out
         }
-        frames = batch.frames();
-        next = 0;
-        sending = true;
-        return sendRest();
+        return chain.start(batch.frames());
     }
 
     @Override
@@ -272,47 +253,21 @@ public final class JakartaSocket extends Endpoint implements SocketOutput, SendH
         }
     }
 
-    // --- the send chain -----------------------------------------------------------------------
+    // --- the send chain ---------------------------------------------------------------------
 
-    /**
-     * Sends the batch's remaining frames until one completes later.
-     *
-     * @return true when the batch is done on this thread; false when a completion carries on
-     */
-    private boolean sendRest() {
-        while (next < frames.size()) {
-            OutboundFrame frame = frames.get(next++);
-            handoff.set(SENDING);
-            if (frame instanceof OutboundFrame.Text text) {
-                remote.sendText(text.text(), this);
-            } else {
-                // A fresh writable view of the shared bytes: Liberty reads its array directly and
-                // advances its position, so views are per send; the bytes are never copied or changed.
-                remote.sendBinary(ByteBuffer.wrap(frame.wireBytes()), this);
-            }
-            if (handoff.compareAndSet(SENDING, LEFT)) {
-                return false;
-            }
+    private void send(OutboundFrame frame, SendHandler done) {
+        if (frame instanceof OutboundFrame.Text text) {
+            remote.sendText(text.text(), done);
+        } else {
+            // A fresh writable view of the shared bytes: Liberty reads its array directly and
+            // advances its position, so views are per send; the bytes are never copied or changed.
+            remote.sendBinary(ByteBuffer.wrap(frame.wireBytes()), done);
         }
-        frames = List.of();
-        sending = false;
-        return true;
     }
 
-    /** A frame's send completed: continue the chain, or report the output ready once the batch is out. */
-    @Override
-    public void onResult(SendResult result) {
-        if (!result.isOK()) {
-            // The connection is gone: nothing more is sent; the container reports the close.
-            LOG.fine(() -> "Write to socket " + connection.id() + " failed: " + result.getException());
-            close();
-            return;
-        }
-        if (handoff.compareAndSet(SENDING, COMPLETED)) {
-            return; // completed within the send call: the sender's loop goes on
-        }
-        if (sendRest()) {
-            connection.outputReady();
-        }
+    private void sendFailed(Throwable error) {
+        // The connection is gone: nothing more is sent; the container reports the close.
+        LOG.fine(() -> "Write to socket " + connection.id() + " failed: " + error);
+        close();
     }
 }
