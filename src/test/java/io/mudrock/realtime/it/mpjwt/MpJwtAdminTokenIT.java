@@ -64,6 +64,7 @@ class MpJwtAdminTokenIT {
                     <feature>restfulWS-3.1</feature>
                     <feature>cdi-4.0</feature>
                     <feature>mpJwt-2.1</feature>
+                    <feature>appSecurity-5.0</feature>
                   </featureManager>
                   <httpEndpoint id="defaultHttpEndpoint" host="localhost" httpPort="%d" httpsPort="-1"/>
                   <authFilter id="defaultPaths"><requestUrl urlPattern="/probe/default/" matchType="contains"/></authFilter>
@@ -130,6 +131,7 @@ class MpJwtAdminTokenIT {
             for (Map.Entry<String, String> token : Map.of("bare", bare, "withRole", withRole).entrySet()) {
                 HttpResponse<String> answer = get(config, token.getValue());
                 seen.append(config).append('/').append(token.getKey()).append(" -> ").append(answer.statusCode())
+                        .append(' ').append(answer.headers().firstValue("WWW-Authenticate").orElse(""))
                         .append(' ').append(answer.body().lines().findFirst().orElse("")).append('\n');
             }
         }
