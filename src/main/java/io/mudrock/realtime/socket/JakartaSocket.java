@@ -26,9 +26,10 @@ import java.util.logging.Logger;
  *
  * <p>The container allows one outstanding asynchronous send per session, so a batch goes out as a
  * {@link SendChain}: each frame's completion sends the next, on whatever thread the container
- * completes on (no executor of ours in between), and the last one reports the output ready again. Frames are the shared, already encoded fan-out frames: binary ones are handed over
- * as a wrapper of the shared bytes; text ones as their {@link String}, because the API has no
- * text send that takes bytes (Liberty encodes the string once per send). There is no container
+ * completes on (no executor of ours in between), and the last one reports the output ready again.
+ * Frames are the shared, already encoded fan-out frames: binary ones are handed over as a wrapper
+ * of the shared bytes; text ones as their {@link String}, because the API has no text send that
+ * takes bytes (Liberty encodes the string once per send). There is no container
  * idle timer ({@code setMaxIdleTimeout(0)}): {@link ConnectionRegistry}'s sweep closes silent
  * clients and stalled writers for both transports.
  */
@@ -114,7 +115,8 @@ public final class JakartaSocket extends Endpoint implements SocketOutput {
 
     /** Text messages, whole or in frames; a message in one frame is passed on as it came. */
     private final class TextParts implements MessageHandler.Partial<String> {
-        private final StringBuilder pending = new StringBuilder();
+        // Only while a message arrives in several frames: a socket keeps no buffer between messages.
+        private StringBuilder pending;
         private long bytes;
         private boolean discarding;
 
@@ -124,16 +126,18 @@ public final class JakartaSocket extends Endpoint implements SocketOutput {
                 bytes += utf8Length(part);
                 if (bytes > UpgradedSocket.MAX_INBOUND_FRAME_BYTES) {
                     discarding = true;
-                    pending.setLength(0);
-                    pending.trimToSize();
+                    pending = null;
                     tooBig();
-                } else if (last && pending.length() == 0) {
+                } else if (last && pending == null) {
                     connection.onText(part);
                 } else {
+                    if (pending == null) {
+                        pending = new StringBuilder(part.length() * 2);
+                    }
                     pending.append(part);
                     if (last) {
                         String text = pending.toString();
-                        pending.setLength(0);
+                        pending = null;
                         connection.onText(text);
                     }
                 }

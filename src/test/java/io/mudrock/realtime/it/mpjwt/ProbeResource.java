@@ -13,9 +13,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import java.util.TreeSet;
 
 /**
- * A resource behind MicroProfile JWT, one path per {@code mpJwt} configuration of the probe
- * server: it answers only when Liberty accepted the bearer token (the web.xml constraint asks for
- * any authenticated user), with the principal and the claims Liberty saw.
+ * A resource behind MicroProfile JWT: it answers only when Liberty accepted the bearer token (the
+ * web.xml constraint asks for any authenticated user), with the principal and the claims Liberty saw.
  */
 @Path("/")
 @PermitAll
@@ -25,7 +24,7 @@ public class ProbeResource {
     JsonWebToken token;
 
     @GET
-    @Path("{config}/admin")
+    @Path("admin")
     @Produces(MediaType.TEXT_PLAIN)
     public String admin(@Context SecurityContext security) {
         return "principal=" + security.getUserPrincipal().getName() + " claims=" + new TreeSet<>(token.getClaimNames());
