@@ -43,6 +43,8 @@ class MpJwtAdminTokenIT {
 
     private static final String SERVER = "mpjwtprobe";
     private static final String SECRET = TestServer.API_JWT_SECRET;
+    /** Liberty's line after a configuration change was applied (or found to change nothing). */
+    private static final java.util.regex.Pattern CONFIG_APPLIED = java.util.regex.Pattern.compile("CWWKG001[78]I");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static Path wlp;
@@ -93,7 +95,7 @@ class MpJwtAdminTokenIT {
      * applies it before this returns (its log says the configuration was updated).
      */
     private static void configure(String mpJwtAttributes) throws Exception {
-        long updates = Files.exists(serverDir.resolve("logs/messages.log")) ? count("CWWKG001") : -1;
+        long updates = Files.exists(serverDir.resolve("logs/messages.log")) ? count(CONFIG_APPLIED) : -1;
         Files.writeString(serverDir.resolve("server.xml"), """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <server description="MicroProfile JWT probe">
@@ -106,11 +108,12 @@ class MpJwtAdminTokenIT {
                   <httpEndpoint id="defaultHttpEndpoint" host="localhost" httpPort="%d" httpsPort="-1"/>
                   <mpJwt id="adminTokens" signatureAlgorithm="HS256" sharedKey="%s" %s/>
                   <webApplication location="probe.war" contextRoot="/probe"/>
+                  <logging traceSpecification="*=info:com.ibm.ws.security.mp.jwt.*=all:io.openliberty.security.mp.jwt.*=all:com.ibm.ws.security.jwt.*=all:com.ibm.ws.webcontainer.security.*=all"/>
                 </server>
                 """.formatted(port, SECRET, mpJwtAttributes), StandardCharsets.UTF_8);
         if (updates >= 0) {
             Await.until("the probe server applied mpJwt " + mpJwtAttributes, Duration.ofSeconds(60),
-                    () -> count("CWWKG001") > updates);
+                    () -> count(CONFIG_APPLIED) > updates);
         }
     }
 
@@ -119,8 +122,8 @@ class MpJwtAdminTokenIT {
         return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
     }
 
-    private static long count(String fragment) throws IOException {
-        return log().lines().filter(l -> l.contains(fragment)).count();
+    private static long count(java.util.regex.Pattern line) throws IOException {
+        return log().lines().filter(l -> line.matcher(l).find()).count();
     }
 
     private static String token(Map<String, Object> claims) {
@@ -157,6 +160,14 @@ class MpJwtAdminTokenIT {
             seen.append("bare {iat,exp}: ").append(probe(bare)).append('\n');
             seen.append("{role,iat,exp}: ").append(probe(withRole)).append('\n');
             seen.append("{iss,sub,upn,jti,iat,exp}: ").append(probe(complete)).append('\n');
+        }
+        Path trace = serverDir.resolve("logs/trace.log");
+        if (Files.exists(trace)) {
+            seen.append("-- trace --\n");
+            Files.readAllLines(trace, StandardCharsets.UTF_8).stream()
+                    .filter(l -> l.contains("TAI") || l.contains("CWWKS") || l.contains("Target") || l.contains("issuer")
+                            || l.contains("userName") || l.contains("Exception"))
+                    .limit(400).forEach(l -> seen.append(l, 0, Math.min(l.length(), 400)).append('\n'));
         }
         System.out.println("MicroProfile JWT probe:\n" + seen);
         assertTrue(false, seen.toString());
