@@ -5,5 +5,6 @@
 #   --rls-subscribers 100 --rate 4000 (commits/s; 0 = as fast as one connection commits) --debezium on|off
 #   --db-broadcast on|off (Broadcast from Database phases: realtime.send at the same rate, 1, 100, 1,000 subscribers)
 #   --warmup-s 5 (load before the recorded window; those rows are not timed)
+#   --transports jakarta,servlet-upgrade (RLS on runs on the first; RLS off on each in turn, same run)
 source "$(dirname "$0")/common.sh"
 run_workload latency "$@"

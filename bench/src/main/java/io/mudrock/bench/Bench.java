@@ -90,6 +90,8 @@ public final class Bench {
         final String pgBin;
         final String serverJvmArgs;
         final int attachPid;
+        /** {@code --transports}: the WebSocket transports measured side by side, in this order. */
+        final List<String> transports;
 
         Env(Options o) {
             repo = Path.of(o.str("repo", "..")).toAbsolutePath().normalize();
@@ -103,6 +105,7 @@ public final class Bench {
             pgBin = o.str("pg-bin", "/usr/lib/postgresql/15/bin");
             serverJvmArgs = o.str("server-jvm-args", "");
             attachPid = o.integer("attach-pid", 0);
+            transports = List.of(o.str("transports", "jakarta,servlet-upgrade").split(","));
         }
 
         BenchDb startDb() throws IOException {
@@ -110,13 +113,21 @@ public final class Bench {
             return BenchDb.start(dbPort, work.resolve("pgdata"), work.resolve("pg-binaries"));
         }
 
+        /** Starts our server on the first of {@link #transports}. */
         ServerProcess startServer() throws IOException, InterruptedException {
+            return startServer(transports.get(0));
+        }
+
+        /** Starts our server with {@code WEBSOCKET_TRANSPORT=transport}. */
+        ServerProcess startServer(String transport) throws IOException, InterruptedException {
             if (attachPid != 0) {
                 System.out.println("using the running server on port " + serverPort + " (pid " + attachPid + ")");
                 return ServerProcess.attach(serverPort, attachPid);
             }
-            System.out.println("starting our server (pinned to core " + serverCore + ", port " + serverPort + ") ...");
-            return ServerProcess.start(wlp, "bench", serverCore, serverPort, dbPort, work.resolve("logs"), serverJvmArgs);
+            System.out.println("starting our server (pinned to core " + serverCore + ", port " + serverPort
+                    + ", WEBSOCKET_TRANSPORT=" + transport + ") ...");
+            return ServerProcess.start(wlp, "bench", serverCore, serverPort, dbPort, work.resolve("logs"), serverJvmArgs,
+                    transport);
         }
     }
 

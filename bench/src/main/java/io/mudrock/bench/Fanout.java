@@ -46,16 +46,6 @@ public final class Fanout {
     }
 
     public int run() throws Exception {
-        int n = o.integer("connections", 10_000);
-        int scale = o.integer("scale-connections", 19_000);
-        int groupSize = o.integer("group-size", 6);
-        double rate = o.dbl("deliveries-per-s", 100_000);
-        int seconds = o.integer("duration-s", 20);
-        int warmup = o.integer("warmup-s", 5);
-        int inFlight = o.integer("in-flight", 200);
-        int perSource = o.integer("per-source", 2_500);
-        boolean binary = !o.str("broadcast-format", "binary").equals("text");
-
         Results res = new Results("fanout", o.str("command", "bench/run-fanout.sh"));
         res.put("options", o.all());
         res.put("reference", Map.of(
@@ -67,11 +57,40 @@ public final class Fanout {
                 "not in 10 s after", "reference / target");
         List<Map<String, Object>> phases = new ArrayList<>();
         res.put("phases", phases);
-        Map<String, Object> memory = new LinkedHashMap<>();
-        res.put("memory", memory);
+        Map<String, Object> memoryByTransport = new LinkedHashMap<>();
+        res.put("memory", memoryByTransport);
+        res.put("transports", env.transports);
 
-        try (BenchDb db = env.startDb(); ServerProcess server = env.startServer()) {
-            res.put("server_log", server.log().toString());
+        try (BenchDb db = env.startDb()) {
+            for (String transport : env.transports) {
+                Map<String, Object> memory = new LinkedHashMap<>();
+                memoryByTransport.put(transport, memory);
+                if (!runOn(transport, res, phases, memory)) {
+                    res.finish(env.results);
+                    return 1;
+                }
+                Thread.sleep(3000);
+            }
+        }
+        res.finish(env.results);
+        return 0;
+    }
+
+    /** Every phase on one transport, with its own server; false when the first phase could not even connect. */
+    private boolean runOn(String transport, Results res, List<Map<String, Object>> phases, Map<String, Object> memory)
+            throws Exception {
+        int n = o.integer("connections", 10_000);
+        int scale = o.integer("scale-connections", 19_000);
+        int groupSize = o.integer("group-size", 6);
+        double rate = o.dbl("deliveries-per-s", 100_000);
+        int seconds = o.integer("duration-s", 20);
+        int warmup = o.integer("warmup-s", 5);
+        int inFlight = o.integer("in-flight", 200);
+        int perSource = o.integer("per-source", 2_500);
+        boolean binary = !o.str("broadcast-format", "binary").equals("text");
+        String label = "[" + transport + "] ";
+        try (ServerProcess server = env.startServer(transport)) {
+            res.put("server_log_" + transport, server.log().toString());
             String token = Jwt.hs256(ServerProcess.JWT_SECRET, "anon", null, 24 * 3600);
             String join = Subscriber.broadcastJoin(token);
             long rss0 = server.rssBytes();
@@ -84,26 +103,25 @@ public final class Fanout {
             try {
                 String problem = connect(client, n, inFlight, i -> "realtime:g" + (i / groupSize), join, res, "groups");
                 if (problem != null) {
-                    res.note("fan-out not measured: " + problem);
-                    res.finish(env.results);
-                    return 1;
+                    res.note(transport + ": fan-out not measured: " + problem);
+                    return false;
                 }
                 memoryAt(server, n, rss0, heap0, memory, "at_" + n);
-                phases.add(phase(res, server, client, "groups of " + groupSize, n, groupSize, rate, warmup, seconds, binary,
+                phases.add(phase(res, server, client, label + "groups of " + groupSize, n, groupSize, rate, warmup, seconds, binary,
                         "p99 <= 50 ms at 10k conns / 100k deliveries/s; <= 5 µs CPU"));
                 if (scale > n) {
                     String p2 = connect(client, scale - n, inFlight, i -> "realtime:g" + (i / groupSize), join, res, "scale");
                     if (p2 != null) {
-                        res.note("scale step: " + p2);
+                        res.note(transport + ": scale step: " + p2);
                     }
                     Map<String, Object> m = memoryAt(server, client.joinedCount(), rss0, heap0, memory, "at_" + scale);
-                    res.note(String.format("at %,d joined connections: server RSS %.0f MB (target <= 1,536 MB), heap after GC %.0f MB, "
+                    res.note(String.format(label + "at %,d joined connections: server RSS %.0f MB (target <= 1,536 MB), heap after GC %.0f MB, "
                                     + "%.1f KB RSS and %.1f KB heap per connection; projected RSS at 32,000: %.0f MB, at 100,000: %.0f MB",
                             client.joinedCount(), (double) m.get("rss_mb"), (double) m.get("heap_mb"),
                             (double) m.get("rss_kb_per_conn"), (double) m.get("heap_kb_per_conn"),
                             (rss0 + 32_000 * (double) m.get("rss_kb_per_conn") * 1024) / 1e6,
                             (rss0 + 100_000 * (double) m.get("rss_kb_per_conn") * 1024) / 1e6));
-                    phases.add(phase(res, server, client, "groups of " + groupSize, client.joinedCount(), groupSize, rate,
+                    phases.add(phase(res, server, client, label + "groups of " + groupSize, client.joinedCount(), groupSize, rate,
                             warmup, seconds, binary, "scale: 19,000 joined, RSS <= 1.5 GB"));
                 }
             } finally {
@@ -116,17 +134,16 @@ public final class Fanout {
             try {
                 String problem = connect(all, n, inFlight, i -> "realtime:everyone", join, res, "everyone");
                 if (problem != null) {
-                    res.note("one-channel phase not measured: " + problem);
+                    res.note(transport + ": one-channel phase not measured: " + problem);
                 } else {
-                    phases.add(phase(res, server, all, "one channel of everyone", n, n, rate, warmup, seconds, binary,
+                    phases.add(phase(res, server, all, label + "one channel of everyone", n, n, rate, warmup, seconds, binary,
                             "Supabase: p50 6 ms, p99 213 ms"));
                 }
             } finally {
                 all.close();
             }
         }
-        res.finish(env.results);
-        return 0;
+        return true;
     }
 
     private WsClient newClient(int perSource, int sourceOffset) throws IOException {

@@ -78,7 +78,11 @@ public final class Latency {
         this.warmupS = o.integer("warmup-s", 5);
     }
 
+    /** The WebSocket transport of the server being measured. */
+    private String transport;
+
     public int run() throws Exception {
+        transport = env.transports.get(0);
         int seconds = o.integer("duration-s", 30);
         List<Integer> counts = new ArrayList<>();
         for (String s : o.str("subscribers", "1,100,1000").split(",")) {
@@ -103,7 +107,7 @@ public final class Latency {
             ServerProcess server = null;
             String problem = null;
             try {
-                server = env.startServer();
+                server = env.startServer(transport);
             } catch (Exception e) {
                 problem = "our server did not start: " + WalThroughput.firstLine(e.getMessage());
             }
@@ -117,11 +121,16 @@ public final class Latency {
                     setRls(db, true);
                     phases.add(ours(db, server, rlsSubscribers, rlsUsers, true, seconds, res, "<= 1 DB round trip per tx per claims group"));
                     setRls(db, false);
-                    server.close();
-                    server = env.startServer(); // nothing cached from the RLS-on run
-                    for (int k : counts) {
-                        String target = k == 100 ? "p99 <= 10 ms" : k == 1000 ? "p99 <= 50 ms" : "";
-                        phases.add(ours(db, server, k, 1, false, seconds, res, target));
+                    // RLS off on every transport in turn, each on a fresh server (nothing cached from before)
+                    for (String next : env.transports) {
+                        server.close();
+                        server = null;
+                        server = env.startServer(next);
+                        transport = next;
+                        for (int k : counts) {
+                            String target = k == 100 ? "p99 <= 10 ms" : k == 1000 ? "p99 <= 50 ms" : "";
+                            phases.add(ours(db, server, k, 1, false, seconds, res, target));
+                        }
                     }
                     if (!o.str("db-broadcast", "on").equals("off")) {
                         path = Path.DB_BROADCAST;
@@ -320,6 +329,7 @@ public final class Latency {
         hist = new Histogram(TimeUnit.SECONDS.toMicros(120), 3);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("contender", path == Path.CHANGES ? "our_server" : "our_server_broadcast_from_database");
+        m.put("transport", transport);
         m.put("subscribers", subscribers);
         m.put("rls", rls);
         m.put("distinct_users", users);
@@ -334,7 +344,7 @@ public final class Latency {
                     ? Subscriber.wellsJoin(tokens[i % users]) : Subscriber.broadcastJoin(tokens[i % users]), 300_000);
             if (client.joinedCount() < subscribers) {
                 String why = client.joinedCount() + " of " + subscribers + " subscribers joined; last failure: " + client.lastFailure();
-                res.row(contender, Integer.toString(subscribers), rlsText, "-", "-", "-", "-", "-", "-", "-", "-", "not measured: " + why);
+                res.row(contender + " [" + transport + "]", Integer.toString(subscribers), rlsText, "-", "-", "-", "-", "-", "-", "-", "-", "not measured: " + why);
                 throw new PhaseFailed("latency not measured for our server: " + why);
             }
             long deadline = System.currentTimeMillis() + o.integer("probe-timeout-ms", 60_000);
@@ -346,7 +356,7 @@ public final class Latency {
                 String why = "server does not deliver " + (path == Path.CHANGES ? "postgres_changes" : "database broadcasts")
                         + " yet (" + ready + " of " + subscribers
                         + " subscribers received a probe change within " + o.integer("probe-timeout-ms", 60_000) + " ms)";
-                res.row(contender, Integer.toString(subscribers), rlsText, "-", "-", "-", "-", "-", "-", "-", "-", "not measured: " + why);
+                res.row(contender + " [" + transport + "]", Integer.toString(subscribers), rlsText, "-", "-", "-", "-", "-", "-", "-", "-", "not measured: " + why);
                 throw new PhaseFailed("latency not measured for our server: " + why);
             }
             Thread.sleep(1000);
@@ -408,7 +418,7 @@ public final class Latency {
                     subscribers, rlsText, load.committed / loadS, all / busyS, h.getValueAtPercentile(50) / 1000.0,
                     h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0,
                     Math.max(0, expected - got), serverTx, (cpu1 - cpu0) / all * 1e6);
-            res.row(contender, String.format("%,d", subscribers), rlsText, Results.fmt(load.committed / loadS),
+            res.row(contender + " [" + transport + "]", String.format("%,d", subscribers), rlsText, Results.fmt(load.committed / loadS),
                     Results.fmt(all / busyS), Results.fmt(h.getValueAtPercentile(50) / 1000.0),
                     Results.fmt(h.getValueAtPercentile(99) / 1000.0), Results.fmt(h.getValueAtPercentile(99.9) / 1000.0),
                     Results.fmt(h.getMaxValue() / 1000.0), String.format("%,d", Math.max(0, expected - got)),

@@ -43,9 +43,10 @@ public final class ServerProcess implements AutoCloseable {
      * @param wlp     the Liberty install (target/liberty/wlp of the repository)
      * @param core    the CPU the server is pinned to
      * @param jvmArgs extra JVM options (BENCH_SERVER_JVM_ARGS), may be empty
+     * @param transport the server's WEBSOCKET_TRANSPORT ({@code jakarta} or {@code servlet-upgrade})
      */
     public static ServerProcess start(Path wlp, String serverName, String core, int port, int dbPort, Path logDir,
-                                      String jvmArgs) throws IOException, InterruptedException {
+                                      String jvmArgs, String transport) throws IOException, InterruptedException {
         Path script = wlp.resolve("bin/server");
         if (!Files.isExecutable(script) || !Files.isDirectory(wlp.resolve("usr/servers/" + serverName))) {
             throw new IOException("Liberty server '" + serverName + "' not found under " + wlp
@@ -67,6 +68,7 @@ public final class ServerProcess implements AutoCloseable {
         env.put("API_JWT_SECRET", API_JWT_SECRET);
         env.put("SEED_SELF_HOST", "true");
         env.put("MIGRATE_WELLS", "true");
+        env.put("WEBSOCKET_TRANSPORT", transport);
         // Benchmarks measure throughput, not upstream's tenant rate limits; servers that read
         // these limits from the environment get them lifted, others ignore them.
         env.put("BENCH", "true");

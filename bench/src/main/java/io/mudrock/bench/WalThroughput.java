@@ -65,6 +65,8 @@ public final class WalThroughput {
             ServerProcess server = null;
             String serverProblem = null;
             try {
+                // One subscriber: the transport is measured only on the first of --transports (default jakarta).
+                res.put("transport", env.transports.get(0));
                 server = env.startServer();
             } catch (IOException e) {
                 serverProblem = "our server did not start: " + firstLine(e.getMessage());

@@ -82,7 +82,8 @@ public final class ConfigLoader {
                 publication(), bool("SECURE_CHANNELS", true), seed, tenantName, bool("MIGRATE_WELLS", true),
                 millis("CONNECT_ERROR_BACKOFF_MS", 2000), millis("CHANNEL_ERROR_BACKOFF_MS", 5000),
                 new RealtimeConfig.ReplicationSettings(bool("REPLICATION_SLOT_PERMANENT", false), slotNameSuffix()),
-                inboundLimits());
+                inboundLimits(),
+                transport());
     }
 
     private RealtimeConfig.InboundLimits inboundLimits() {
@@ -116,6 +117,15 @@ public final class ConfigLoader {
     private List<String> list(String name) {
         return source.apply(name).stream().flatMap(value -> Arrays.stream(value.split(",")))
                 .map(String::trim).filter(item -> !item.isEmpty()).toList();
+    }
+
+    private WebSocketTransport transport() {
+        Optional<String> raw = source.apply("WEBSOCKET_TRANSPORT");
+        if (raw.isEmpty()) {
+            return WebSocketTransport.JAKARTA;
+        }
+        return WebSocketTransport.fromValue(raw.get()).orElseThrow(
+                () -> invalid("WEBSOCKET_TRANSPORT", raw.get(), "must be " + WebSocketTransport.choices()));
     }
 
     private String text(String name, String fallback) {

@@ -60,7 +60,8 @@ public final class GeneratedSecrets {
                 config.tenantJwtSecret().or(() -> Optional.of(stored.getProperty("JWT_SECRET"))),
                 config.publication(), config.secureChannels(), config.seedSelfHost(), config.selfHostTenantName(),
                 config.migrateWells(), config.connectErrorBackoff(), config.channelErrorBackoff(), config.replication(),
-                config.inbound());
+                config.inbound(),
+                config.webSocketTransport());
     }
 
     private static boolean putIfAbsent(Properties stored, String key) {

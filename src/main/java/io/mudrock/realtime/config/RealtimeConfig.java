@@ -29,6 +29,7 @@ import java.util.stream.Stream;
  * @param channelErrorBackoff  {@code CHANNEL_ERROR_BACKOFF_MS}: delay before a join error reply
  * @param replication          how tenants' change streams use replication slots
  * @param inbound              what clients may hold on the server before they have joined or sent a whole message
+ * @param webSocketTransport   {@code WEBSOCKET_TRANSPORT}: which implementation carries the sockets
  */
 public record RealtimeConfig(
         int port,
@@ -48,7 +49,8 @@ public record RealtimeConfig(
         Duration connectErrorBackoff,
         Duration channelErrorBackoff,
         ReplicationSettings replication,
-        InboundLimits inbound) {
+        InboundLimits inbound,
+        WebSocketTransport webSocketTransport) {
 
     /** Copies the blocklist so the record stays immutable. */
     public RealtimeConfig {

@@ -10,8 +10,6 @@ import io.mudrock.realtime.protocol.MalformedFrame;
 import io.mudrock.realtime.protocol.OutboundFrame;
 import io.mudrock.realtime.protocol.Serializer;
 import io.mudrock.realtime.wire.CloseStatus;
-import io.mudrock.realtime.wire.FrameWriter;
-import io.mudrock.realtime.wire.Opcode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -30,10 +28,10 @@ import java.util.logging.Logger;
  * send queue.
  *
  * <p>Sending: {@link #send} appends to the queue and, when no other thread holds the socket's
- * writing token, takes it and writes right away. The token holder writes every frame queued so
- * far as one batch (one write and one flush) and loops while the output stays ready; when the
- * output is not ready the token waits for {@link #outputReady()}, the container's callback, which
- * continues. So frames leave in the order they were queued, nothing writes concurrently, and no
+ * writing token, takes it and writes right away. The token holder hands every frame queued so
+ * far to the transport as one {@link OutboundBatch} and loops while the output stays ready; when
+ * the output is not ready the token waits for {@link #outputReady()}, the transport's callback,
+ * which continues. So frames leave in the order they were queued, nothing writes concurrently, and no
  * thread that queues (a broadcaster, a change stream, another client's read thread) ever waits.
  * A socket whose queue passes its bounds is closed with 1013 and a reason, and its queue dropped,
  * so a slow client costs nobody else anything. {@link ConnectionRegistry}'s sweep closes a socket
@@ -80,6 +78,7 @@ public final class Connection implements ClientLink {
 
     // Send queue state, guarded by this.
     private final ArrayDeque<OutboundFrame> queue = new ArrayDeque<>();
+    // Payloads of pongs owed, sent before the queue.
     private final ArrayDeque<byte[]> controls = new ArrayDeque<>();
     private long queuedBytes;
     private Writer writer = Writer.IDLE;
@@ -311,7 +310,7 @@ public final class Connection implements ClientLink {
             if (sentClose != null || immediateClose != null || controls.size() >= MAX_QUEUED_CONTROLS) {
                 return;
             }
-            controls.addLast(FrameWriter.frame(Opcode.PONG, payload));
+            controls.addLast(payload);
             if (!takeToken()) {
                 return;
             }
@@ -409,7 +408,7 @@ public final class Connection implements ClientLink {
                 gone(e);
                 return;
             }
-            byte[] batch;
+            OutboundBatch batch;
             boolean closeNow = false;
             synchronized (this) {
                 if (!ready) {
@@ -475,42 +474,21 @@ public final class Connection implements ClientLink {
         }
     }
 
-    /** With the lock held: every control frame and queued frame, and the close frame when due; null if none. */
-    private byte[] nextBatch() {
-        List<byte[]> payloads = new ArrayList<>(queue.size());
-        int size = 0;
-        for (byte[] control : controls) {
-            size += control.length;
-        }
-        for (OutboundFrame frame : queue) {
-            byte[] payload = frame.wireBytes();
-            payloads.add(payload);
-            size += FrameWriter.frameLength(payload.length);
-        }
+    /** With the lock held: every pong and queued frame, and the close frame when due; null if none. */
+    private OutboundBatch nextBatch() {
         CloseStatus close = immediateClose != null ? immediateClose : gracefulClose;
-        byte[] closePayload = close == null ? null : FrameWriter.closePayload(close);
-        if (closePayload != null) {
-            size += FrameWriter.frameLength(closePayload.length);
-        }
-        if (size == 0) {
+        if (controls.isEmpty() && queue.isEmpty() && close == null) {
             return null;
         }
-        FrameWriter frames = new FrameWriter(size);
-        for (byte[] control : controls) {
-            frames.append(control);
-        }
+        OutboundBatch batch = new OutboundBatch(controls.isEmpty() ? List.of() : List.copyOf(controls),
+                new ArrayList<>(queue), close);
         controls.clear();
-        int i = 0;
-        for (OutboundFrame frame : queue) {
-            frames.add(frame instanceof OutboundFrame.Text ? Opcode.TEXT : Opcode.BINARY, payloads.get(i++));
-        }
         queue.clear();
         queuedBytes = 0;
-        if (closePayload != null) {
-            frames.add(Opcode.CLOSE, closePayload);
+        if (close != null) {
             sentClose = close;
         }
-        return frames.bytes();
+        return batch;
     }
 
     private void gone(Exception e) {

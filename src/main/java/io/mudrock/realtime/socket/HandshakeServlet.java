@@ -6,6 +6,7 @@ import io.mudrock.realtime.channel.ChannelTenant;
 import io.mudrock.realtime.channel.TenantActivity;
 import io.mudrock.realtime.channel.TokenVerdict;
 import io.mudrock.realtime.config.RealtimeConfig;
+import io.mudrock.realtime.config.WebSocketTransport;
 import io.mudrock.realtime.protocol.JsonText;
 import io.mudrock.realtime.protocol.Serializer;
 import io.mudrock.realtime.wire.WebSocketHandshake;
@@ -16,10 +17,14 @@ import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerContainer;
+import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -29,8 +34,11 @@ import java.util.logging.Logger;
  * The WebSocket handshake at {@code /realtime/v1/websocket} and {@code /socket/websocket}: runs the
  * connect checks of §1.4 in upstream's order and answers refusals as real HTTP responses
  * ({@code {"error": "..."}} with the documented status, §1.5) after {@code CONNECT_ERROR_BACKOFF_MS};
- * accepted requests are checked as RFC 6455 upgrades and switched, through the servlet upgrade API,
- * to an {@link UpgradedSocket} that already knows its tenant, token and frame format.
+ * accepted requests are checked as RFC 6455 upgrades and handed to the transport
+ * {@code WEBSOCKET_TRANSPORT} names, with what the handshake established (tenant, token, frame
+ * format): a {@link JakartaSocket} endpoint through the container's Jakarta WebSocket upgrade (the
+ * default), or an {@link UpgradedSocket} through the servlet upgrade API. This is the only class
+ * that knows which transport is in use.
  *
  * <p>The delay holds no thread: the request goes asynchronous and a timer answers it.
  */
@@ -48,6 +56,11 @@ public class HandshakeServlet extends HttpServlet {
     transient TenantResolver tenants;
     @Inject
     transient ConnectionRegistry connections;
+
+    @Override
+    public void init() {
+        LOG.info(() -> "Realtime sockets on the " + config.webSocketTransport().value() + " WebSocket transport");
+    }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -107,6 +120,7 @@ public class HandshakeServlet extends HttpServlet {
 
     private void upgrade(HttpServletRequest request, HttpServletResponse response, AcceptedHandshake handshake)
             throws IOException {
+        // The RFC 6455 checks are ours for both transports, so a bad upgrade gets the same answer.
         WebSocketHandshake.Verdict verdict = WebSocketHandshake.check(joined(request, "Connection"),
                 request.getHeader("Sec-WebSocket-Version"), request.getHeader("Sec-WebSocket-Key"));
         if (verdict instanceof WebSocketHandshake.Refuse refuse) {
@@ -118,15 +132,13 @@ public class HandshakeServlet extends HttpServlet {
             answer(request, response, refuse.status(), refuse.message(), false);
             return;
         }
-        // No extension is negotiated (permessage-deflate offers are ignored) and no subprotocol.
-        response.setStatus(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
-        response.setHeader("Upgrade", "websocket");
-        response.setHeader("Connection", "Upgrade");
-        response.setHeader("Sec-WebSocket-Accept", ((WebSocketHandshake.Accept) verdict).acceptKey());
         try {
-            UpgradedSocket socket = request.upgrade(UpgradedSocket.class);
-            socket.prepare(handshake, services, connections, SendQueueLimits.DEFAULT);
-        } catch (ServletException | IOException | RuntimeException e) {
+            if (config.webSocketTransport() == WebSocketTransport.SERVLET_UPGRADE) {
+                upgradeToOwnSocket(request, response, ((WebSocketHandshake.Accept) verdict).acceptKey(), handshake);
+            } else {
+                upgradeToJakartaSocket(request, response, handshake);
+            }
+        } catch (ServletException | DeploymentException | IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "WebSocket upgrade failed for tenant " + handshake.tenantId(), e);
             if (!response.isCommitted()) {
                 response.reset();
@@ -134,6 +146,42 @@ public class HandshakeServlet extends HttpServlet {
                         false);
             }
         }
+    }
+
+    /** {@code WEBSOCKET_TRANSPORT=servlet-upgrade}: our own RFC 6455 socket on the servlet upgrade API. */
+    private void upgradeToOwnSocket(HttpServletRequest request, HttpServletResponse response, String acceptKey,
+            AcceptedHandshake handshake) throws IOException, ServletException {
+        // No extension is negotiated (permessage-deflate offers are ignored) and no subprotocol.
+        response.setStatus(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
+        response.setHeader("Upgrade", "websocket");
+        response.setHeader("Connection", "Upgrade");
+        response.setHeader("Sec-WebSocket-Accept", acceptKey);
+        UpgradedSocket socket = request.upgrade(UpgradedSocket.class);
+        socket.prepare(handshake, services, connections, SendQueueLimits.DEFAULT);
+    }
+
+    /**
+     * The default: the container's Jakarta WebSocket 2.1 upgrade, with an endpoint instance per
+     * handshake that its configurator hands to the container.
+     */
+    private void upgradeToJakartaSocket(HttpServletRequest request, HttpServletResponse response,
+            AcceptedHandshake handshake) throws IOException, DeploymentException {
+        ServerContainer container = (ServerContainer) getServletContext().getAttribute(ServerContainer.class.getName());
+        if (container == null) {
+            throw new IllegalStateException("no Jakarta WebSocket container: enable Liberty's websocket-2.1 feature "
+                    + "or set WEBSOCKET_TRANSPORT=servlet-upgrade");
+        }
+        JakartaSocket endpoint = new JakartaSocket(handshake, services, connections, SendQueueLimits.DEFAULT);
+        ServerEndpointConfig endpointConfig = ServerEndpointConfig.Builder
+                .create(JakartaSocket.class, request.getServletPath())
+                .configurator(new ServerEndpointConfig.Configurator() {
+                    @Override
+                    public <T> T getEndpointInstance(Class<T> endpointClass) {
+                        return endpointClass.cast(endpoint);
+                    }
+                })
+                .build();
+        container.upgradeHttpToWebSocket(request, response, endpointConfig, Map.of());
     }
 
     /** All values of a header that may be repeated, comma-joined as RFC 9110 allows. */

@@ -3,10 +3,10 @@ package io.mudrock.realtime.socket;
 import java.io.IOException;
 
 /**
- * The byte side of a socket's output as {@link Connection} drives it, with the non-blocking
- * servlet rules: write only after {@link #isReady()} said true; once it says false,
- * {@link Connection#outputReady()} is called when writing is possible again. The upgraded
- * connection implements it; tests fake it.
+ * A socket's output as {@link Connection} drives it, with the non-blocking servlet rules: write
+ * only after {@link #isReady()} said true; once it says false, {@link Connection#outputReady()} is
+ * called when writing is possible again. Each transport implements it ({@link UpgradedSocket},
+ * {@link JakartaSocket}); tests fake it.
  */
 interface SocketOutput {
 
@@ -16,14 +16,15 @@ interface SocketOutput {
     boolean isReady();
 
     /**
-     * Writes encoded frames without blocking, flushing them only where that cannot block. Called
-     * only after {@link #isReady()} returned true, by one thread at a time.
+     * Hands a batch to the transport in order, ending with its close frame if it has one, without
+     * blocking: a flush that could block is left owed. Called only after {@link #isReady()}
+     * returned true, by one thread at a time.
      *
-     * @param frames whole frames, header and payload
-     * @return true when flushed; false when the write goes on and {@link #flush()} is owed once ready
+     * @param batch the frames to send
+     * @return true when all of it is out; false when the write goes on and {@link #flush()} is owed once ready
      * @throws IOException when the connection is gone
      */
-    boolean write(byte[] frames) throws IOException;
+    boolean write(OutboundBatch batch) throws IOException;
 
     /**
      * Flushes what a write that did not finish at once left buffered. May block while the client

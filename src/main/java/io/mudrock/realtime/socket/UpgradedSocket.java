@@ -103,11 +103,11 @@ public final class UpgradedSocket implements HttpUpgradeHandler, SocketOutput {
     }
 
     @Override
-    public boolean write(byte[] frames) throws IOException {
+    public boolean write(OutboundBatch batch) throws IOException {
         // Liberty writes a full buffer asynchronously, but its flush is a blocking write: never
         // here, on whatever thread queued the frames. The flush is owed; Connection runs it where
         // waiting is allowed.
-        out.write(frames);
+        out.write(batch.wireBytes());
         return false;
     }
 

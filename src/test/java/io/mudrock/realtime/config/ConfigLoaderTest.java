@@ -104,6 +104,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theJakartaWebSocketTransportIsTheDefaultAndTheServletUpgradeOneAnOption() {
+        assertEquals(WebSocketTransport.JAKARTA, load(Map.of()).webSocketTransport());
+        assertEquals(WebSocketTransport.SERVLET_UPGRADE,
+                load(Map.of("WEBSOCKET_TRANSPORT", "Servlet-Upgrade")).webSocketTransport());
+        assertEquals("Invalid configuration: WEBSOCKET_TRANSPORT must be 'jakarta' or 'servlet-upgrade' (got 'netty')",
+                failure(Map.of("WEBSOCKET_TRANSPORT", "netty")));
+    }
+
+    @Test
     void anExternalDatabaseNeedsRealSecrets() {
         assertTrue(failure(Map.of("DB_HOST", "db")).startsWith("Invalid configuration: API_JWT_SECRET is required"));
         assertTrue(failure(Map.of("DB_HOST", "db", "API_JWT_SECRET", "x", "SEED_SELF_HOST", "true"))

@@ -5,6 +5,7 @@ import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /** The archives the integration tests deploy: the packaged WAR, optionally with overriding configuration. */
@@ -13,9 +14,15 @@ public final class Deployments {
     private Deployments() {
     }
 
-    /** The application exactly as {@code mvn package} built it. */
+    /**
+     * The application as {@code mvn package} built it; on the WebSocket transport the
+     * {@code it.websocket.transport} system property names, when the build sets it (the second
+     * failsafe run, {@code servlet-upgrade}), else on the default.
+     */
     public static WebArchive realtime() {
-        return ShrinkWrap.createFromZipFile(WebArchive.class, TestServer.war().toFile());
+        String transport = TestServer.WEBSOCKET_TRANSPORT;
+        return transport.equals(TestServer.DEFAULT_WEBSOCKET_TRANSPORT) ? packaged()
+                : realtimeWith(Map.of());
     }
 
     /**
@@ -23,8 +30,16 @@ public final class Deployments {
      * environment (a {@code microprofile-config.properties} with a higher ordinal).
      */
     public static WebArchive realtimeWith(Map<String, String> config) {
-        String properties = "config_ordinal=500\n" + config.entrySet().stream()
+        Map<String, String> values = new TreeMap<>(config);
+        if (!TestServer.WEBSOCKET_TRANSPORT.equals(TestServer.DEFAULT_WEBSOCKET_TRANSPORT)) {
+            values.putIfAbsent("WEBSOCKET_TRANSPORT", TestServer.WEBSOCKET_TRANSPORT);
+        }
+        String properties = "config_ordinal=500\n" + values.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n")) + "\n";
-        return realtime().addAsResource(new StringAsset(properties), "META-INF/microprofile-config.properties");
+        return packaged().addAsResource(new StringAsset(properties), "META-INF/microprofile-config.properties");
+    }
+
+    private static WebArchive packaged() {
+        return ShrinkWrap.createFromZipFile(WebArchive.class, TestServer.war().toFile());
     }
 }

@@ -26,8 +26,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Runs each end-to-end suite ({@code e2e/tests/*.test.mjs}: the real supabase-js on Node) with
  * {@code node --test} against the packaged server, one JUnit test per file. The output of each
- * run is kept in {@code target/e2e/<suite>.log}; a failing suite fails with that output.
- * {@code -Dskip.e2e=true} skips them (and the {@code npm ci} before them).
+ * run is kept in {@code target/e2e/<suite>.log} ({@code target/e2e/<transport>/} on a non-default
+ * WebSocket transport); a failing suite fails with that output.
+ * {@code -Dskip.e2e=true} skips them (and the {@code npm ci} before them); {@code -De2e.suites=protocol,changes}
+ * runs only the suites whose names start with one of those prefixes (default: all).
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -68,18 +70,22 @@ class SupabaseJsIT {
         }
         List<Path> suites;
         try (Stream<Path> files = Files.list(e2e.resolve("tests"))) {
-            // -De2e.suites=hostile-,tenants runs only suites whose names start with one of these prefixes
-            List<String> only = List.of(System.getProperty("e2e.suites", "").split(",")).stream()
-                    .map(String::trim).filter(prefix -> !prefix.isEmpty()).toList();
             suites = files.filter(f -> f.getFileName().toString().endsWith(".test.mjs"))
-                    .filter(f -> only.isEmpty() || only.stream().anyMatch(f.getFileName().toString()::startsWith))
-                    .sorted().toList();
+                    .filter(f -> selected(f.getFileName().toString())).sorted().toList();
         }
         return suites.stream().map(suite -> DynamicTest.dynamicTest(suite.getFileName().toString(), () -> run(e2e, suite)));
     }
 
+    private static boolean selected(String file) {
+        String wanted = System.getProperty("e2e.suites", "").trim();
+        return wanted.isEmpty() || Stream.of(wanted.split(",")).map(String::trim).filter(p -> !p.isEmpty()).anyMatch(file::startsWith);
+    }
+
     private static void run(Path e2e, Path suite) throws Exception {
         Path logs = TestServer.baseDir().resolve("target/e2e");
+        if (!TestServer.WEBSOCKET_TRANSPORT.equals(TestServer.DEFAULT_WEBSOCKET_TRANSPORT)) {
+            logs = logs.resolve(TestServer.WEBSOCKET_TRANSPORT); // the second failsafe run keeps its own logs
+        }
         Files.createDirectories(logs);
         String name = suite.getFileName().toString().replace(".test.mjs", "");
         Path log = logs.resolve(name + ".log");

@@ -33,6 +33,12 @@ public final class TestServer {
             + ".eyJpYXQiOjE3MDAwMDAwMDAsInB1cnBvc2UiOiJBUElfVE9LRU5fQkxPQ0tMSVNUIHRlc3QifQ"
             + ".8BhAReNGtOWsDsqlid7RLNRwIW9T-gtspDpm3few6eg";
 
+    /** The server's default WebSocket transport ({@code WEBSOCKET_TRANSPORT} unset). */
+    public static final String DEFAULT_WEBSOCKET_TRANSPORT = "jakarta";
+    /** The transport this run's deployments use: {@code -Dit.websocket.transport}, else the default. */
+    public static final String WEBSOCKET_TRANSPORT = System.getProperty("it.websocket.transport", "").isBlank()
+            ? DEFAULT_WEBSOCKET_TRANSPORT : System.getProperty("it.websocket.transport");
+
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private TestServer() {

@@ -48,11 +48,11 @@ class ConnectionTest {
         }
 
         @Override
-        public boolean write(byte[] frames) {
+        public boolean write(OutboundBatch batch) {
             assertTrue(ready, "written while the output was not ready");
             assertNull(closeFrame, "nothing may follow the close frame");
             writes++;
-            for (String frame : ServerFrames.describe(frames)) {
+            for (String frame : ServerFrames.describe(batch.wireBytes())) {
                 if (frame.startsWith("close:")) {
                     closeFrame = frame.substring("close:".length());
                 } else {
@@ -299,11 +299,11 @@ class ConnectionTest {
             }
 
             @Override
-            public boolean write(byte[] frames) throws IOException {
+            public boolean write(OutboundBatch batch) throws IOException {
                 if (inWrite.getAndIncrement() != 0 || !ready) {
                     overlaps.incrementAndGet();
                 }
-                written.addAll(ServerFrames.describe(frames));
+                written.addAll(ServerFrames.describe(batch.wireBytes()));
                 if (ThreadLocalRandom.current().nextInt(3) == 0) {
                     ready = false;
                     completer.execute(() -> {

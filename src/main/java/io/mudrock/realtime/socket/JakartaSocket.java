@@ -1,0 +1,281 @@
+package io.mudrock.realtime.socket;
+
+import io.mudrock.realtime.channel.ChannelServices;
+import io.mudrock.realtime.channel.SocketChannels;
+import io.mudrock.realtime.protocol.OutboundFrame;
+import io.mudrock.realtime.protocol.Serializer;
+import io.mudrock.realtime.wire.CloseStatus;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.PongMessage;
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
+
+/**
+ * One WebSocket connection on the platform's Jakarta WebSocket container (the default transport):
+ * the endpoint instance of one accepted handshake, created by {@link HandshakeServlet} with what
+ * the handshake established, and its {@link Connection}'s {@link SocketOutput}.
+ *
+ * <p>The container allows one outstanding asynchronous send per session, so a batch goes out as a
+ * {@link SendChain}: each frame's completion sends the next, on whatever thread the container
+ * completes on (no executor of ours in between), and the last one reports the output ready again.
+ * Frames are the shared, already encoded fan-out frames: binary ones are handed over as a wrapper
+ * of the shared bytes; text ones as their {@link String}, because the API has no text send that
+ * takes bytes (Liberty encodes the string once per send). There is no container
+ * idle timer ({@code setMaxIdleTimeout(0)}): {@link ConnectionRegistry}'s sweep closes silent
+ * clients and stalled writers for both transports.
+ */
+public final class JakartaSocket extends Endpoint implements SocketOutput {
+
+    private static final Logger LOG = Logger.getLogger(JakartaSocket.class.getName());
+
+    /** Closing a connection that never got its close frame out: the code the container sends, if it still can. */
+    private static final CloseStatus ABORTED = new CloseStatus(1001, "");
+
+    private final AcceptedHandshake handshake;
+    private final ChannelServices services;
+    private final ConnectionRegistry registry;
+    private final SendQueueLimits limits;
+
+    private Session session;
+    private RemoteEndpoint.Async remote;
+    private Connection connection;
+
+    private SendChain chain;
+    private volatile CloseStatus closeAfter;
+    private final AtomicBoolean closeRequested = new AtomicBoolean();
+
+    JakartaSocket(AcceptedHandshake handshake, ChannelServices services, ConnectionRegistry registry,
+            SendQueueLimits limits) {
+        this.handshake = handshake;
+        this.services = services;
+        this.registry = registry;
+        this.limits = limits;
+    }
+
+    @Override
+    public void onOpen(Session openedSession, EndpointConfig config) {
+        session = openedSession;
+        // No container idle timer (Liberty re-arms one per session every few seconds and counts our
+        // own sends as activity) and no send timer per frame: the registry's sweep does both jobs.
+        session.setMaxIdleTimeout(0);
+        session.setMaxTextMessageBufferSize(UpgradedSocket.MAX_INBOUND_FRAME_BYTES);
+        session.setMaxBinaryMessageBufferSize(UpgradedSocket.MAX_INBOUND_FRAME_BYTES);
+        remote = session.getAsyncRemote();
+        remote.setSendTimeout(0);
+        chain = new SendChain(this::send, () -> connection.outputReady(), this::sendFailed);
+        Serializer serializer = handshake.serializer();
+        connection = new Connection(this, serializer, handshake.tenantId(), limits, registry);
+        connection.attach(new SocketChannels(connection, handshake.tenantId(), handshake.token(), services));
+        registry.add(connection);
+        // Partial handlers: Liberty checks the size limit per frame, not per message, so a message
+        // sent in many small frames is counted here, and nothing beyond the limit is kept.
+        session.addMessageHandler(String.class, new TextParts());
+        // Registered for vsn 1.0.0 too: its binary frames are decoded only to be dropped and logged.
+        session.addMessageHandler(ByteBuffer.class, new BinaryParts());
+        // Pings are answered by the container and never reach us; pongs count as liveness.
+        session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> connection.heard());
+        LOG.info(() -> "Socket " + connection.id() + " opened: tenant " + handshake.tenantId() + ", vsn "
+                + serializer.vsn() + ", role " + handshake.role() + ", from " + handshake.remote() + " (jakarta)");
+    }
+
+    @Override
+    public void onClose(Session closedSession, CloseReason reason) {
+        if (connection != null) {
+            String phrase = reason.getReasonPhrase();
+            connection.closed(new CloseStatus(reason.getCloseCode().getCode(), phrase == null ? "" : phrase));
+        }
+    }
+
+    @Override
+    public void onError(Session failedSession, Throwable error) {
+        String id = connection == null ? "?" : connection.id();
+        if (error instanceof IOException || error.getCause() instanceof IOException) {
+            LOG.fine(() -> "Socket " + id + " I/O error: " + error);
+        } else {
+            // The container closes the session itself (1009 for a message over the limit, 1002, 1007).
+            LOG.info(() -> "Socket " + id + " of tenant " + handshake.tenantId() + ": " + error);
+        }
+    }
+
+    /** Closes with 1009 like the servlet-upgrade transport's parser: the message passed upstream's limit. */
+    private void tooBig() {
+        LOG.info(() -> "Socket " + connection.id() + " of tenant " + handshake.tenantId() + " sent a message larger than "
+                + UpgradedSocket.MAX_INBOUND_FRAME_BYTES + " bytes; closing with 1009");
+        connection.terminate(CloseStatus.TOO_BIG, "message larger than " + UpgradedSocket.MAX_INBOUND_FRAME_BYTES + " bytes");
+    }
+
+    /** Text messages, whole or in frames; a message in one frame is passed on as it came. */
+    private final class TextParts implements MessageHandler.Partial<String> {
+        // Only while a message arrives in several frames: a socket keeps no buffer between messages.
+        private StringBuilder pending;
+        private long bytes;
+        private boolean discarding;
+
+        @Override
+        public void onMessage(String part, boolean last) {
+            if (!discarding) {
+                bytes += utf8Length(part);
+                if (bytes > UpgradedSocket.MAX_INBOUND_FRAME_BYTES) {
+                    discarding = true;
+                    pending = null;
+                    tooBig();
+                } else if (last && pending == null) {
+                    connection.onText(part);
+                } else {
+                    if (pending == null) {
+                        pending = new StringBuilder(part.length() * 2);
+                    }
+                    pending.append(part);
+                    if (last) {
+                        String text = pending.toString();
+                        pending = null;
+                        connection.onText(text);
+                    }
+                }
+            }
+            if (last) {
+                bytes = 0;
+            }
+        }
+    }
+
+    /** Binary messages, whole or in frames. */
+    private final class BinaryParts implements MessageHandler.Partial<ByteBuffer> {
+        private ByteBuffer pending;
+        private long bytes;
+        private boolean discarding;
+
+        @Override
+        public void onMessage(ByteBuffer part, boolean last) {
+            if (!discarding) {
+                bytes += part.remaining();
+                if (bytes > UpgradedSocket.MAX_INBOUND_FRAME_BYTES) {
+                    discarding = true;
+                    pending = null;
+                    tooBig();
+                } else if (last && pending == null) {
+                    connection.onBinary(part);
+                } else {
+                    pending = append(pending, part);
+                    if (last) {
+                        ByteBuffer whole = pending.flip();
+                        pending = null;
+                        connection.onBinary(whole);
+                    }
+                }
+            }
+            if (last) {
+                bytes = 0;
+            }
+        }
+
+        private static ByteBuffer append(ByteBuffer into, ByteBuffer part) {
+            if (into == null || into.remaining() < part.remaining()) {
+                int needed = (into == null ? 0 : into.position()) + part.remaining();
+                ByteBuffer grown = ByteBuffer.allocate(Math.max(needed, into == null ? 0 : into.capacity() * 2));
+                if (into != null) {
+                    grown.put(into.flip());
+                }
+                into = grown;
+            }
+            return into.put(part);
+        }
+    }
+
+    /** UTF-8 length of a text without encoding it (an unpaired surrogate, which decoded UTF-8 never holds, counts 3). */
+    static long utf8Length(CharSequence text) {
+        long length = text.length();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80) {
+                if (c < 0x800) {
+                    length += 1;
+                } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
+                        && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    length += 2; // four bytes for the pair's two chars
+                    i++;
+                } else {
+                    length += 2;
+                }
+            }
+        }
+        return length;
+    }
+
+    // --- SocketOutput -------------------------------------------------------------------------
+
+    @Override
+    public boolean isReady() {
+        return !chain.busy();
+    }
+
+    @Override
+    public boolean write(OutboundBatch batch) {
+        if (batch.close() != null) {
+            closeAfter = batch.close(); // Connection calls close() once the frames before it are out
+        }
+        chain.start(batch.frames());
+        // Nothing is ever owed: a send still going on belongs to the container, isReady() stays
+        // false until it completes, and its completion calls outputReady(). Answering false would
+        // make Connection hand a no-op flush to another thread after every asynchronous batch.
+        return true;
+    }
+
+    @Override
+    public void flush() {
+        // Every send is a whole message the container flushes itself.
+    }
+
+    @Override
+    public void close() {
+        if (!closeRequested.compareAndSet(false, true) || session == null) {
+            return;
+        }
+        CloseStatus status = closeAfter != null ? closeAfter : ABORTED;
+        CloseReason reason = new CloseReason(CloseReason.CloseCodes.getCloseCode(status.code()), status.reason());
+        // Off the caller's thread: Liberty's close waits for a pending write of a client that may
+        // not be reading, and the caller may be the registry's sweep or a send completion.
+        try {
+            services.blockingWork().execute(() -> closeSession(reason));
+        } catch (RejectedExecutionException e) {
+            closeSession(reason); // the application is stopping
+        }
+    }
+
+    private void closeSession(CloseReason reason) {
+        try {
+            if (session.isOpen()) {
+                session.close(reason);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.fine(() -> "Closing socket " + (connection == null ? "?" : connection.id()) + " failed: " + e);
+        }
+    }
+
+    // --- the send chain ---------------------------------------------------------------------
+
+    private void send(OutboundFrame frame, SendHandler done) {
+        if (frame instanceof OutboundFrame.Text text) {
+            remote.sendText(text.text(), done);
+        } else {
+            // A fresh writable view of the shared bytes: Liberty reads its array directly and
+            // advances its position, so views are per send; the bytes are never copied or changed.
+            remote.sendBinary(ByteBuffer.wrap(frame.wireBytes()), done);
+        }
+    }
+
+    private void sendFailed(Throwable error) {
+        // The connection is gone: nothing more is sent; the container reports the close.
+        LOG.fine(() -> "Write to socket " + connection.id() + " failed: " + error);
+        close();
+    }
+}
