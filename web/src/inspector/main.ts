@@ -385,7 +385,7 @@ class Inspector {
     this.setSocketStatus("connecting", "CONNECTING");
     this.client = createClient(url, key, {
       auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-      realtime: { transport, vsn, logLevel: "info" },
+      realtime: { transport, vsn },
     });
     this.client.realtime.connect();
   }

@@ -98,7 +98,7 @@ async function waitForFrame(page, selector, text, timeout) {
     .some((item) => item.textContent.includes(want)), [selector, text], { timeout });
 }
 
-async function join(page, topic, { isPrivate = false, bindings = [] } = {}) {
+async function joinTopic(page, topic, { isPrivate = false, bindings = [] } = {}) {
   await page.fill("#topic", topic);
   await page.setChecked("#opt-private", isPrivate);
   await page.$$eval("#bindings .binding", (rows) => rows.forEach((row) => row.remove()));
@@ -147,7 +147,7 @@ step("the inspector connects with the anon key and shows the socket opening", []
 
 step("it joins a topic with a postgres_changes binding and shows both sides of the join",
   ["the inspector connects with the anon key and shows the socket opening"], async () => {
-    await join(desk, TOPIC, { bindings: ["wells"] });
+    await joinTopic(desk, TOPIC, { bindings: ["wells"] });
     await desk.waitForSelector(`.channel[data-topic="${TOPIC}"][data-state="SUBSCRIBED"]`, { timeout: SETTLE_MS });
     const joinFrames = await frames(desk, `.frame[data-topic="realtime:${TOPIC}"]`);
     const sent = joinFrames.find((f) => f.event === "phx_join");
@@ -191,7 +191,7 @@ step("a second page on a phone signs a user token, joins the topic, and its broa
     await phone.click("#connect");
     await phone.waitForSelector("body[data-socket=open]", { timeout: SETTLE_MS });
     assert.match(await phone.locator("#key-claims").textContent(), /role: authenticated · sub: inspector-phone/);
-    await join(phone, TOPIC);
+    await joinTopic(phone, TOPIC);
     await phone.waitForSelector(`.channel[data-topic="${TOPIC}"][data-state="SUBSCRIBED"]`, { timeout: SETTLE_MS });
 
     await phone.fill("#broadcast-event", "greeting");
@@ -232,7 +232,7 @@ step("a database change shows up as a postgres_changes frame",
 
 step("a private topic without permission shows the join error's exact reason",
   ["the inspector connects with the anon key and shows the socket opening"], async () => {
-    await join(desk, SECRET_TOPIC, { isPrivate: true });
+    await joinTopic(desk, SECRET_TOPIC, { isPrivate: true });
     const reason = `Unauthorized: You do not have permissions to read from this Channel topic: ${SECRET_TOPIC}`;
     await desk.waitForFunction(([topic, want]) =>
       document.querySelector(`.channel[data-topic="${topic}"] .reason`)?.textContent === want, [SECRET_TOPIC, reason], { timeout: SETTLE_MS });
