@@ -245,10 +245,12 @@ step("a private topic without permission shows the join error's exact reason",
 
 step("screenshots: desktop and phone, no sideways scrolling on the phone",
   ["a second page on a phone signs a user token, joins the topic, and its broadcast shows on the first"], async () => {
-    // Both pages have drawn a few readings and the latest frames are on screen.
-    await desk.waitForFunction(() => Number(document.body.dataset.figures) >= 4, null, { timeout: SETTLE_MS });
+    // Both pages have drawn some readings, and the desktop shows its top: forms, charts, newest frames.
+    await desk.waitForFunction(() => Number(document.body.dataset.figures) >= 8, null, { timeout: SETTLE_MS });
+    await desk.evaluate(() => window.scrollTo(0, 0));
     await phone.waitForFunction(() => Number(document.body.dataset.figures) >= 2, null, { timeout: SETTLE_MS });
     await desk.screenshot({ path: join(OUT, "inspector.png") });
+    assert.equal(await phone.locator("#user-jwt").isVisible(), false, "only the chosen key mode's fields show");
     await phone.screenshot({ path: join(OUT, "inspector-phone.png"), fullPage: true });
     const [scrollWidth, width] = await phone.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
     assert.ok(scrollWidth <= width, `the phone page is ${scrollWidth} px wide in a ${width} px viewport`);
