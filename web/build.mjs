@@ -1,6 +1,7 @@
 // Builds the wells page into a folder the WAR serves at / (Maven passes
 // target/generated-webapp): index.html, and under assets/ one bundled script (supabase-js
-// included: no CDN at run time), the stylesheet and the icon.
+// included: no CDN at run time), the stylesheet and the icon. The Realtime Inspector is built the
+// same way into inspector/ (served at /inspector/), with its own assets/.
 import { build } from "esbuild";
 import { copyFile, mkdir, rm } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
@@ -35,3 +36,28 @@ await build({
 await copyFile(join(here, "src", "index.html"), join(out, "index.html"));
 await copyFile(join(here, "src", "mudrock.svg"), join(assets, "mudrock.svg"));
 console.log(`wells page built into ${out}`);
+
+const inspector = join(out, "inspector");
+const inspectorAssets = join(inspector, "assets");
+await mkdir(inspectorAssets, { recursive: true });
+await build({
+  entryPoints: [join(here, "src", "inspector", "main.ts")],
+  outfile: join(inspectorAssets, "inspector.js"),
+  bundle: true,
+  format: "esm",
+  target: "es2020",
+  minify: true,
+  sourcemap: "linked",
+  legalComments: "linked",
+  logLevel: "warning",
+});
+await build({
+  entryPoints: [join(here, "src", "inspector", "inspector.css")],
+  outfile: join(inspectorAssets, "inspector.css"),
+  bundle: true,
+  minify: true,
+  logLevel: "warning",
+});
+await copyFile(join(here, "src", "inspector", "index.html"), join(inspector, "index.html"));
+await copyFile(join(here, "src", "mudrock.svg"), join(inspectorAssets, "mudrock.svg"));
+console.log(`Realtime Inspector built into ${inspector}`);

@@ -18,14 +18,17 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code DEMO_PAGE=false}: the page, its files and its endpoints are gone; the server is not. */
+/**
+ * {@code DEMO_PAGE=false} and {@code INSPECTOR=false}: both pages, their files and their endpoints
+ * are gone; the server is not. One deployment for both, since each server start costs verify time.
+ */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class WellsPageOffIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.realtimeWith(Map.of("DEMO_PAGE", "false"));
+        return Deployments.realtimeWith(Map.of("DEMO_PAGE", "false", "INSPECTOR", "false"));
     }
 
     @Test
@@ -41,5 +44,22 @@ class WellsPageOffIT {
         HttpResponse<String> post = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(TestServer.baseUrl() + "/api/demo/wells"))
                 .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(404, post.statusCode(), post.body());
+    }
+
+    @Test
+    void everyPartOfTheInspectorAnswers404EvenWithoutAToken() throws Exception {
+        Await.until("/health/ready UP", Duration.ofSeconds(60), () -> TestServer.get("/health/ready").statusCode() == 200);
+        HttpResponse<String> page = TestServer.get("/inspector/");
+        assertEquals(404, page.statusCode());
+        assertTrue(page.body().contains("INSPECTOR=false"), "says why: " + page.body());
+        for (String path : List.of("/inspector", "/inspector/index.html", "/inspector/assets/inspector.js",
+                "/inspector/assets/inspector.css", "/api/inspector/config", "/api/inspector/tenants/realtime-dev/figures",
+                "/realtime/v1/api/inspector/config")) {
+            assertEquals(404, TestServer.get(path).statusCode(), path);
+        }
+        HttpResponse<String> token = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(TestServer.baseUrl() + "/api/inspector/token"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"role\":\"anon\"}")).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, token.statusCode(), "not 401: an inspector that is off shows no trace: " + token.body());
     }
 }
