@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mudrock.realtime.metrics.ChannelKind;
+import io.mudrock.realtime.metrics.RealtimeMetrics;
+import io.mudrock.realtime.metrics.TenantMetrics;
 import io.mudrock.realtime.protocol.FrameEncoder;
 import io.mudrock.realtime.protocol.FrameEncoder.ReplyStatus;
 import io.mudrock.realtime.protocol.InboundMessage;
@@ -47,6 +50,7 @@ public final class SocketChannels {
     private final String connectToken;
     private final ChannelServices services;
     private final TenantActivity activity;
+    private final TenantMetrics metrics;
 
     private final Map<String, ChannelMember> channels = new HashMap<>(); // guarded by this
     private boolean closed; // guarded by this
@@ -64,6 +68,7 @@ public final class SocketChannels {
         this.connectToken = connectToken;
         this.services = services;
         this.activity = services.registry().activity(tenantId);
+        this.metrics = RealtimeMetrics.tenant(tenantId);
     }
 
     /**
@@ -293,6 +298,7 @@ public final class SocketChannels {
                 activity.userJoined();
             }
         }
+        metrics.channelJoined(kindOf(member));
         ObjectNode response = JSON.objectNode();
         if (!member.request().legacy()) {
             ArrayNode echoed = response.putArray("postgres_changes");
@@ -413,6 +419,7 @@ public final class SocketChannels {
         }
         int delivered = services.registry().broadcast(member.key(), broadcast,
                 member.request().broadcastSelf() ? null : member);
+        metrics.broadcastReceived();
         activity.events().add(1L + delivered);
         if (ack) {
             link.send(FrameEncoder.reply(link.serializer(), m.joinRef(), m.ref(), m.topic(), ReplyStatus.OK));
@@ -425,6 +432,7 @@ public final class SocketChannels {
             unmatchedTopic(m);
             return;
         }
+        metrics.presenceReceived();
         ChannelTenant tenant = member.tenant();
         if (!member.presenceCalls().tryCall(tenant.clientPresenceMaxCalls(), tenant.clientPresenceWindow())) {
             fail(member, "Client presence rate limit exceeded");
@@ -491,6 +499,7 @@ public final class SocketChannels {
 
     /** A join error reply after {@code CHANNEL_ERROR_BACKOFF_MS}, optionally closing the socket. */
     private void refuse(InboundMessage m, String reason, boolean disconnect) {
+        metrics.joinRefused(reason);
         LOG.info(() -> "Join refused: tenant " + tenantId + ", topic " + m.topic() + ", socket " + link.id() + ": "
                 + reason + (disconnect ? " (socket disconnected)" : ""));
         OutboundFrame reply = FrameEncoder.reply(link.serializer(), m.joinRef(), m.ref(), m.topic(), ReplyStatus.ERROR,
@@ -532,8 +541,15 @@ public final class SocketChannels {
         if (!member.end()) {
             return;
         }
+        if (member.joined()) {
+            metrics.channelLeft(kindOf(member));
+        }
         notices.forEach(link::send);
         activity.presenceEvents().add(services.registry().leave(member));
+    }
+
+    private static ChannelKind kindOf(ChannelMember member) {
+        return ChannelKind.of(member.key().privateChannel(), !member.bindings().isEmpty());
     }
 
     private void scheduleExpiryCheck(ChannelMember member) {

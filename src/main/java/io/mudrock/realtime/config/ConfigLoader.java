@@ -81,7 +81,8 @@ public final class ConfigLoader {
                 source.apply("API_JWT_SECRET_NEXT"), list("API_TOKEN_BLOCKLIST"), tenantSecret,
                 publication(), bool("SECURE_CHANNELS", true), seed, tenantName, bool("MIGRATE_WELLS", true),
                 millis("CONNECT_ERROR_BACKOFF_MS", 2000), millis("CHANNEL_ERROR_BACKOFF_MS", 5000),
-                new RealtimeConfig.ReplicationSettings(bool("REPLICATION_SLOT_PERMANENT", false), slotNameSuffix()));
+                new RealtimeConfig.ReplicationSettings(bool("REPLICATION_SLOT_PERMANENT", false), slotNameSuffix()),
+                source.apply("METRICS_JWT_SECRET").filter(secret -> !secret.isBlank()));
     }
 
     /** Upstream's list variables: split on commas, each item trimmed; empty items are dropped. */

@@ -28,6 +28,8 @@ import java.util.stream.Stream;
  * @param connectErrorBackoff  {@code CONNECT_ERROR_BACKOFF_MS}: delay before a refused handshake answers
  * @param channelErrorBackoff  {@code CHANNEL_ERROR_BACKOFF_MS}: delay before a join error reply
  * @param replication          how tenants' change streams use replication slots
+ * @param metricsJwtSecret     HS256 secret of {@code /metrics} scrape tokens ({@code METRICS_JWT_SECRET},
+ *                             upstream's); empty = every scrape is refused
  */
 public record RealtimeConfig(
         int port,
@@ -46,7 +48,8 @@ public record RealtimeConfig(
         boolean migrateWells,
         Duration connectErrorBackoff,
         Duration channelErrorBackoff,
-        ReplicationSettings replication) {
+        ReplicationSettings replication,
+        Optional<String> metricsJwtSecret) {
 
     /** Copies the blocklist so the record stays immutable. */
     public RealtimeConfig {

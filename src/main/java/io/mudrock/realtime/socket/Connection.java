@@ -8,6 +8,8 @@ import io.mudrock.realtime.protocol.InboundMessage;
 import io.mudrock.realtime.protocol.MalformedFrame;
 import io.mudrock.realtime.protocol.OutboundFrame;
 import io.mudrock.realtime.protocol.Serializer;
+import io.mudrock.realtime.metrics.RealtimeMetrics;
+import io.mudrock.realtime.metrics.TenantMetrics;
 import io.mudrock.realtime.wire.CloseStatus;
 import io.mudrock.realtime.wire.FrameWriter;
 import io.mudrock.realtime.wire.Opcode;
@@ -66,6 +68,7 @@ public final class Connection implements ClientLink {
     private final String tenantId;
     private final SendQueueLimits limits;
     private final ConnectionRegistry registry;
+    private final TenantMetrics metrics;
     private SocketChannels channels;
 
     // Send queue state, guarded by this.
@@ -97,6 +100,7 @@ public final class Connection implements ClientLink {
         this.tenantId = tenantId;
         this.limits = limits;
         this.registry = registry;
+        this.metrics = RealtimeMetrics.tenant(tenantId);
     }
 
     void attach(SocketChannels channels) {
@@ -206,6 +210,7 @@ public final class Connection implements ClientLink {
             }
             queue.addLast(frame);
             queuedBytes += size;
+            metrics.delivered();
             if (!takeToken()) {
                 return;
             }
@@ -292,6 +297,11 @@ public final class Connection implements ClientLink {
                 + "closing the connection without it");
         output.close();
         return true;
+    }
+
+    /** @return frames waiting in the send queue, for the queue-depth gauge */
+    synchronized int queuedFrames() {
+        return queue.size();
     }
 
     /** @return the close frame we sent, or null */
@@ -465,9 +475,12 @@ public final class Connection implements ClientLink {
      * @param status the close frame that ended it (the client's, else ours), or 1006 without one
      */
     void closed(CloseStatus status) {
+        CloseStatus ours;
         synchronized (this) {
             abandonWrites();
+            ours = immediateClose != null ? immediateClose : gracefulClose;
         }
+        metrics.socketClosed(ours != null ? ours.code() : status.code(), CloseCauses.of(ours));
         registry.remove(this);
         if (channels != null) {
             channels.socketClosed();

@@ -32,10 +32,10 @@ public class ConnectionRegistry {
     public static final int CLOSE_SERVICE_RESTART = 1012;
     /** Phoenix's default websocket timeout: a client silent this long is gone. */
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
-    private static final String IDLE_REASON = "no message from the client for 60 s";
+    static final String IDLE_REASON = "no message from the client for 60 s";
     /** How long one frame may wait for a client that does not read before the socket is closed. */
     static final Duration SEND_STALL_TIMEOUT = Duration.ofSeconds(30);
-    private static final String STALL_REASON = "send stalled for 30 s: the client does not read";
+    static final String STALL_REASON = "send stalled for 30 s: the client does not read";
 
     private final Map<String, Set<Connection>> byTenant = new ConcurrentHashMap<>();
 
@@ -79,6 +79,7 @@ public class ConnectionRegistry {
 
     void add(Connection connection) {
         byTenant.computeIfAbsent(connection.tenantId(), id -> ConcurrentHashMap.newKeySet()).add(connection);
+        SocketGauges.bind(this, connection.tenantId());
     }
 
     void remove(Connection connection) {
@@ -95,6 +96,11 @@ public class ConnectionRegistry {
     public int count(String tenantId) {
         Set<Connection> set = byTenant.get(tenantId);
         return set == null ? 0 : set.size();
+    }
+
+    /** @return the tenant's open sockets now (a live view; empty when none) */
+    Set<Connection> connections(String tenantId) {
+        return byTenant.getOrDefault(tenantId, Set.of());
     }
 
     /**

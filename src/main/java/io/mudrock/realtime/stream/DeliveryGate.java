@@ -2,6 +2,7 @@ package io.mudrock.realtime.stream;
 
 import io.mudrock.realtime.channel.PostgresChangesTarget;
 import io.mudrock.realtime.channel.RateCounter;
+import io.mudrock.realtime.metrics.RealtimeMetrics;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
@@ -106,6 +107,7 @@ final class DeliveryGate {
                 }
                 LockSupport.parkNanos(BUDGET_POLL_NANOS);
             }
+            RealtimeMetrics.tenant(stream.tenantId()).budgetDelayed(System.nanoTime() - started);
         }
         delivered.add(events);
     }
