@@ -480,7 +480,7 @@ public final class Connection implements ClientLink {
             abandonWrites();
             ours = immediateClose != null ? immediateClose : gracefulClose;
         }
-        metrics.socketClosed(ours != null ? ours.code() : status.code(), CloseCauses.of(ours));
+        CloseCauses.count(metrics, ours, status);
         registry.remove(this);
         if (channels != null) {
             channels.socketClosed();
