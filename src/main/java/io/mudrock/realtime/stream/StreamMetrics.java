@@ -12,7 +12,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -34,6 +36,7 @@ public class StreamMetrics {
 
     private final Runnable hook = this::sample;
     private long sampledAt = System.nanoTime() - MIN_INTERVAL_NANOS; // guarded by this
+    private Set<String> sampled = Set.of(); // guarded by this
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         RealtimeMetrics.beforeScrape(hook);
@@ -51,14 +54,22 @@ public class StreamMetrics {
             return;
         }
         sampledAt = now;
+        Set<String> present = new HashSet<>();
         for (TenantStream stream : streams.tenantStreams()) {
             StreamStatus status = stream.status();
+            present.add(status.tenantId());
             TenantMetrics metrics = RealtimeMetrics.tenant(status.tenantId());
             metrics.replicationState(status.state().name().toLowerCase(Locale.ROOT));
             if (status.connected()) {
                 lag(stream, status, metrics);
             }
         }
+        for (String gone : sampled) {
+            if (!present.contains(gone)) {
+                RealtimeMetrics.tenant(gone).replicationState("idle"); // the tenant's stream was stopped and dropped
+            }
+        }
+        sampled = present;
     }
 
     private static void lag(TenantStream stream, StreamStatus status, TenantMetrics metrics) {
