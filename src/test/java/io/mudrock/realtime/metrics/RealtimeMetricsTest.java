@@ -62,6 +62,31 @@ class RealtimeMetricsTest {
     }
 
     @Test
+    void theHotPathCountersAllocateNothing() {
+        TenantMetrics metrics = RealtimeMetrics.tenant("unit-alloc");
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        for (int i = 0; i < 100_000; i++) { // warm up: JIT, and the counters' first cells
+            bump(metrics);
+        }
+        long before = threads.getThreadAllocatedBytes(thread);
+        for (int i = 0; i < 1_000_000; i++) {
+            bump(metrics);
+        }
+        long allocated = threads.getThreadAllocatedBytes(thread) - before;
+        assertTrue(allocated < 1024, "a million deliveries allocated " + allocated + " bytes");
+    }
+
+    private static void bump(TenantMetrics metrics) {
+        metrics.delivered();
+        metrics.changeDelivered();
+        metrics.broadcastSent(1);
+        metrics.presenceSent(1);
+        metrics.changeDecoded();
+    }
+
+    @Test
     void joinErrorsAreLabelledByTheirCodeWordOnly() {
         assertEquals("ConnectionRateLimitReached", TenantMetrics.joinErrorCode("ConnectionRateLimitReached: Too many connected users"));
         assertEquals("Unknown", TenantMetrics.joinErrorCode("Unknown Error on Channel"));
