@@ -1,6 +1,7 @@
 package io.mudrock.realtime.channel;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mudrock.realtime.metrics.RealtimeMetrics;
 import io.mudrock.realtime.protocol.FanOutFrames;
 import io.mudrock.realtime.protocol.FrameEncoder;
 import io.mudrock.realtime.protocol.OutboundFrame;
@@ -78,6 +79,7 @@ public class ChannelRegistry {
                 delivered++;
             }
         }
+        RealtimeMetrics.tenant(key.tenantId()).broadcastSent(delivered);
         return delivered;
     }
 
@@ -269,6 +271,7 @@ public class ChannelRegistry {
                 delivered++;
             }
         }
+        RealtimeMetrics.tenant(changed.tenantId()).presenceSent(delivered);
         return delivered;
     }
 

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mudrock.realtime.metrics.ChannelKind;
+import io.mudrock.realtime.metrics.RealtimeMetrics;
+import io.mudrock.realtime.metrics.TenantMetrics;
 import io.mudrock.realtime.protocol.FrameEncoder;
 import io.mudrock.realtime.protocol.FrameEncoder.ReplyStatus;
 import io.mudrock.realtime.protocol.InboundMessage;
@@ -54,6 +57,7 @@ public final class SocketChannels {
     private final ChannelServices services;
     private final TenantActivity activity;
     private final SubscriberQueue changes;
+    private final TenantMetrics metrics;
 
     private final Map<String, ChannelMember> channels = new HashMap<>(); // guarded by this
     private boolean closed; // guarded by this
@@ -73,6 +77,7 @@ public final class SocketChannels {
         this.activity = services.registry().activity(tenantId);
         this.changes = new SubscriberQueue(link, tenantId, services.scheduler(), this::tellChangeChannels,
                 SubscriberQueue.Limits.DEFAULT, new RateCounter());
+        this.metrics = RealtimeMetrics.tenant(tenantId);
     }
 
     /**
@@ -327,6 +332,7 @@ public final class SocketChannels {
             }
         }
         link.channelJoined();
+        metrics.channelJoined(kindOf(member));
         ObjectNode response = JSON.objectNode();
         if (!member.request().legacy()) {
             ArrayNode echoed = response.putArray("postgres_changes");
@@ -450,6 +456,7 @@ public final class SocketChannels {
         }
         int delivered = services.registry().broadcast(member.key(), broadcast,
                 member.request().broadcastSelf() ? null : member);
+        metrics.broadcastReceived();
         activity.events().add(1L + delivered);
         if (ack) {
             link.send(FrameEncoder.reply(link.serializer(), m.joinRef(), m.ref(), m.topic(), ReplyStatus.OK));
@@ -462,6 +469,7 @@ public final class SocketChannels {
             unmatchedTopic(m);
             return;
         }
+        metrics.presenceReceived();
         ChannelTenant tenant = member.tenant();
         if (!member.presenceCalls().tryCall(tenant.clientPresenceMaxCalls(), tenant.clientPresenceWindow())) {
             fail(member, "Client presence rate limit exceeded");
@@ -570,6 +578,7 @@ public final class SocketChannels {
     private void refuse(InboundMessage m, String reason, boolean disconnect, long arrivedNanos) {
         LOG.info(() -> "Join refused: tenant " + tenantId + ", topic " + LogText.of(m.topic()) + ", socket "
                 + link.id() + ": " + reason + (disconnect ? " (socket disconnected)" : ""));
+        metrics.joinRefused(reason);
         OutboundFrame reply = FrameEncoder.reply(link.serializer(), m.joinRef(), m.ref(), m.topic(), ReplyStatus.ERROR,
                 JSON.objectNode().put("reason", reason));
         Runnable answer = () -> {
@@ -610,8 +619,15 @@ public final class SocketChannels {
         if (!member.end()) {
             return;
         }
+        if (member.joined()) {
+            metrics.channelLeft(kindOf(member));
+        }
         notices.forEach(link::send);
         activity.presenceEvents().add(services.registry().leave(member));
+    }
+
+    private static ChannelKind kindOf(ChannelMember member) {
+        return ChannelKind.of(member.key().privateChannel(), !member.bindings().isEmpty());
     }
 
     private void scheduleExpiryCheck(ChannelMember member) {

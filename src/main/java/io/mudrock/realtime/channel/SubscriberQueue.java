@@ -1,5 +1,6 @@
 package io.mudrock.realtime.channel;
 
+import io.mudrock.realtime.metrics.RealtimeMetrics;
 import io.mudrock.realtime.protocol.OutboundFrame;
 import java.util.ArrayDeque;
 import java.util.Objects;
@@ -208,6 +209,7 @@ public final class SubscriberQueue {
             }
         }
         if (caughtUp) {
+            RealtimeMetrics.tenant(tenantId).budgetDelayed(delayedNanos);
             long millis = TimeUnit.NANOSECONDS.toMillis(delayedNanos);
             LOG.info(() -> "Socket " + link.id() + " of tenant " + tenantId + ": delayed database changes all delivered"
                     + " after " + millis + " ms");

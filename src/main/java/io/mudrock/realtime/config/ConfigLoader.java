@@ -83,7 +83,8 @@ public final class ConfigLoader {
                 millis("CONNECT_ERROR_BACKOFF_MS", 2000), millis("CHANNEL_ERROR_BACKOFF_MS", 5000),
                 new RealtimeConfig.ReplicationSettings(bool("REPLICATION_SLOT_PERMANENT", false), slotNameSuffix()),
                 inboundLimits(),
-                transport());
+                transport(),
+                source.apply("METRICS_JWT_SECRET").filter(secret -> !secret.isBlank()));
     }
 
     private RealtimeConfig.InboundLimits inboundLimits() {

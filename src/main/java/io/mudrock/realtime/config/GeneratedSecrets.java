@@ -61,7 +61,8 @@ public final class GeneratedSecrets {
                 config.publication(), config.secureChannels(), config.seedSelfHost(), config.selfHostTenantName(),
                 config.migrateWells(), config.connectErrorBackoff(), config.channelErrorBackoff(), config.replication(),
                 config.inbound(),
-                config.webSocketTransport());
+                config.webSocketTransport(),
+                config.metricsJwtSecret());
     }
 
     private static boolean putIfAbsent(Properties stored, String key) {

@@ -30,6 +30,8 @@ import java.util.stream.Stream;
  * @param replication          how tenants' change streams use replication slots
  * @param inbound              what clients may hold on the server before they have joined or sent a whole message
  * @param webSocketTransport   {@code WEBSOCKET_TRANSPORT}: which implementation carries the sockets
+ * @param metricsJwtSecret     HS256 secret of {@code /metrics} scrape tokens ({@code METRICS_JWT_SECRET},
+ *                             upstream's); empty = every scrape is refused
  */
 public record RealtimeConfig(
         int port,
@@ -50,7 +52,9 @@ public record RealtimeConfig(
         Duration channelErrorBackoff,
         ReplicationSettings replication,
         InboundLimits inbound,
-        WebSocketTransport webSocketTransport) {
+        WebSocketTransport webSocketTransport,
+
+        Optional<String> metricsJwtSecret) {
 
     /** Copies the blocklist so the record stays immutable. */
     public RealtimeConfig {

@@ -10,6 +10,7 @@ import io.mudrock.realtime.channel.ClientClaims;
 import io.mudrock.realtime.channel.TenantActivity;
 import io.mudrock.realtime.channel.TokenVerdict;
 import io.mudrock.realtime.channel.TopicKey;
+import io.mudrock.realtime.metrics.RealtimeMetrics;
 import io.mudrock.realtime.protocol.JsonText;
 import io.mudrock.realtime.protocol.UserBroadcast;
 import jakarta.enterprise.context.RequestScoped;
@@ -202,6 +203,7 @@ public class BroadcastResource {
                 continue; // upstream skips private messages the sender may not write, silently
             }
             int delivered = services.registry().broadcast(key, message.broadcast(), null);
+            RealtimeMetrics.tenant(key.tenantId()).broadcastReceived();
             caller.activity.events().add(1L + delivered);
         }
     }

@@ -9,6 +9,8 @@ import io.mudrock.realtime.protocol.InboundMessage;
 import io.mudrock.realtime.protocol.MalformedFrame;
 import io.mudrock.realtime.protocol.OutboundFrame;
 import io.mudrock.realtime.protocol.Serializer;
+import io.mudrock.realtime.metrics.RealtimeMetrics;
+import io.mudrock.realtime.metrics.TenantMetrics;
 import io.mudrock.realtime.wire.CloseStatus;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -74,6 +76,7 @@ public final class Connection implements ClientLink {
     private final SendQueueLimits limits;
     private final ConnectionRegistry registry;
     private final Executor flusher;
+    private final TenantMetrics metrics;
     private SocketChannels channels;
 
     // Send queue state, guarded by this.
@@ -113,6 +116,7 @@ public final class Connection implements ClientLink {
         this.limits = limits;
         this.registry = registry;
         this.flusher = registry.flusher();
+        this.metrics = RealtimeMetrics.tenant(tenantId);
     }
 
     void attach(SocketChannels channels) {
@@ -251,6 +255,7 @@ public final class Connection implements ClientLink {
             }
             queue.addLast(frame);
             queuedBytes += size;
+            metrics.delivered();
             if (!takeToken()) {
                 return;
             }
@@ -338,6 +343,11 @@ public final class Connection implements ClientLink {
                 + "closing the connection without it");
         output.close();
         return true;
+    }
+
+    /** @return frames waiting in the send queue, for the queue-depth gauge */
+    synchronized int queuedFrames() {
+        return queue.size();
     }
 
     /** @return the close frame we sent, or null */
@@ -515,9 +525,12 @@ public final class Connection implements ClientLink {
      * @param status the close frame that ended it (the client's, else ours), or 1006 without one
      */
     void closed(CloseStatus status) {
+        CloseStatus ours;
         synchronized (this) {
             abandonWrites();
+            ours = immediateClose != null ? immediateClose : gracefulClose;
         }
+        CloseCauses.count(metrics, ours, status);
         registry.remove(this);
         if (channels != null) {
             channels.socketClosed();

@@ -42,10 +42,10 @@ public class ConnectionRegistry {
     public static final int CLOSE_SERVICE_RESTART = 1012;
     /** Phoenix's default websocket timeout: a client silent this long is gone. */
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
-    private static final String IDLE_REASON = "no message from the client for 60 s";
+    static final String IDLE_REASON = "no message from the client for 60 s";
     /** How long one frame may wait for a client that does not read before the socket is closed. */
     static final Duration SEND_STALL_TIMEOUT = Duration.ofSeconds(30);
-    private static final String STALL_REASON = "send stalled for 30 s: the client does not read";
+    static final String STALL_REASON = "send stalled for 30 s: the client does not read";
     /** WebSocket close code "policy violation": for sockets that hold a connection without using it. */
     static final int CLOSE_POLICY_VIOLATION = 1008;
     static final String TOO_MANY_UNJOINED_REASON = "too many sockets without a joined channel";
@@ -121,6 +121,7 @@ public class ConnectionRegistry {
      */
     boolean add(Connection connection) {
         byTenant.computeIfAbsent(connection.tenantId(), id -> ConcurrentHashMap.newKeySet()).add(connection);
+        SocketGauges.bind(this, connection.tenantId());
         AtomicInteger unjoined = unjoinedByTenant.computeIfAbsent(connection.tenantId(), id -> new AtomicInteger());
         if (unjoined.incrementAndGet() > limits.maxUnjoinedSocketsPerTenant()) {
             unjoined.decrementAndGet();
@@ -180,6 +181,11 @@ public class ConnectionRegistry {
     public int count(String tenantId) {
         Set<Connection> set = byTenant.get(tenantId);
         return set == null ? 0 : set.size();
+    }
+
+    /** @return the tenant's open sockets now (a live view; empty when none) */
+    Set<Connection> connections(String tenantId) {
+        return byTenant.getOrDefault(tenantId, Set.of());
     }
 
     /**

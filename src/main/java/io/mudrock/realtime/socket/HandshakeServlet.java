@@ -7,6 +7,7 @@ import io.mudrock.realtime.channel.TenantActivity;
 import io.mudrock.realtime.channel.TokenVerdict;
 import io.mudrock.realtime.config.RealtimeConfig;
 import io.mudrock.realtime.config.WebSocketTransport;
+import io.mudrock.realtime.metrics.RealtimeMetrics;
 import io.mudrock.realtime.protocol.JsonText;
 import io.mudrock.realtime.protocol.Serializer;
 import io.mudrock.realtime.wire.WebSocketHandshake;
@@ -126,6 +127,7 @@ public class HandshakeServlet extends HttpServlet {
         if (verdict instanceof WebSocketHandshake.Refuse refuse) {
             LOG.info(() -> "Handshake refused from " + handshake.remote() + " for tenant " + handshake.tenantId() + ": "
                     + refuse.status() + " " + refuse.message());
+            RealtimeMetrics.tenant(handshake.tenantId()).handshakeRefused(HandshakeRefusals.BAD_HANDSHAKE);
             if (refuse.status() == 426) {
                 response.setHeader("Sec-WebSocket-Version", WebSocketHandshake.VERSION);
             }
@@ -197,6 +199,7 @@ public class HandshakeServlet extends HttpServlet {
             String message) throws IOException {
         LOG.info(() -> "Handshake refused from " + request.getRemoteAddr() + " for tenant " + tenant.id() + ": "
                 + status + " " + message);
+        RealtimeMetrics.tenant(tenant.id()).handshakeRefused(HandshakeRefusals.reason(status, message));
         answer(request, response, status, message, true);
     }
 

@@ -148,7 +148,7 @@ public final class UpgradedSocket implements HttpUpgradeHandler, SocketOutput {
         if (error instanceof IOException || error.getCause() instanceof IOException) {
             LOG.fine(() -> "Socket " + id + " I/O error: " + error);
         } else {
-            LOG.log(Level.WARNING, "Socket " + id + " failed", error);
+            LOG.log(Level.WARNING, "Socket " + id + " of tenant " + handshake.tenantId() + " failed", error);
         }
         close();
     }

@@ -11,6 +11,8 @@ import io.mudrock.realtime.changes.RowFilter;
 import io.mudrock.realtime.changes.TableInfo;
 import io.mudrock.realtime.changes.ValueCanonicalizer;
 import io.mudrock.realtime.channel.PostgresChangesTarget;
+import io.mudrock.realtime.metrics.RealtimeMetrics;
+import io.mudrock.realtime.metrics.TenantMetrics;
 import io.mudrock.realtime.protocol.FanOutFrames;
 import io.mudrock.realtime.protocol.FrameEncoder;
 import java.sql.SQLException;
@@ -94,6 +96,7 @@ final class ChangeDispatcher {
 
     private final Context context;
     private final RlsChecker rls;
+    private final TenantMetrics metrics;
     private ChangePayloadSerializer serializer = new ChangePayloadSerializer();
     private int maxRecordBytes = ChangePayloadSerializer.DEFAULT_MAX_RECORD_BYTES;
     private final List<Routed> batch = new ArrayList<>();
@@ -103,6 +106,7 @@ final class ChangeDispatcher {
     ChangeDispatcher(Context context, RlsChecker rls) {
         this.context = context;
         this.rls = rls;
+        this.metrics = RealtimeMetrics.tenant(context.tenantId());
     }
 
     /** The tenant's {@code poll_max_record_bytes}: larger changes are cut down and flagged 413. */
@@ -124,6 +128,7 @@ final class ChangeDispatcher {
      * @throws SQLException if the database cannot be reached for a catalog or RLS read
      */
     void add(RowChange change) throws SQLException {
+        metrics.changeDecoded();
         TableInfo table = change.table();
         candidates.clear();
         context.index().collect(table.schema(), table.name(), candidates);
@@ -185,7 +190,10 @@ final class ChangeDispatcher {
     private BitSet check(ClaimsGroup group, RlsChecker.Request request, Map<ChannelSubscription, ClaimsGroup> groups)
             throws SQLException {
         try {
-            return rls.check(group, request);
+            long started = System.nanoTime();
+            BitSet visible = rls.check(group, request);
+            metrics.rlsChecked(System.nanoTime() - started, request.size() - visible.cardinality());
+            return visible;
         } catch (RlsChecker.Refused refused) {
             // Not delivering is the only safe answer when the database cannot say; say so.
             TableInfo table = refused.table();
@@ -251,13 +259,16 @@ final class ChangeDispatcher {
                 FanOutFrames shared = frames.computeIfAbsent(new FrameKey(target.topic(), ids, variant.data()),
                         key -> FrameEncoder.postgresChanges(key.topic(), key.ids(), key.data()));
                 try {
-                    target.deliver(shared);
+                    if (target.deliver(shared)) {
+                        metrics.changeDelivered();
+                    }
                 } catch (RuntimeException e) {
                     // One broken channel must not stop the tenant's stream.
                     LOG.log(Level.WARNING, "Delivery to " + LogText.of(target.topic()) + " of tenant " + context.tenantId() + " failed", e);
                 }
             }
         }
+        metrics.changeQueued(change.commitTime());
     }
 
     /** INSERT and UPDATE of an RLS table with a primary key the role can see are checked; DELETE never (§5.4). */

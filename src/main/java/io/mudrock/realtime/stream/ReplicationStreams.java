@@ -14,6 +14,7 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -52,6 +53,11 @@ public class ReplicationStreams implements PostgresChangesGateway {
         TenantStream stream = streams.computeIfAbsent(target.tenantId(),
                 id -> new TenantStream(id, tenants::find, executor, config.replication()));
         return stream.subscribe(target, bindings, claims);
+    }
+
+    /** @return the tenants' streams now, for the metrics sampler */
+    Collection<TenantStream> tenantStreams() {
+        return streams.values();
     }
 
     /** Deleted: stop and forget (its slot goes with it). Reloaded: restart with the new settings. */

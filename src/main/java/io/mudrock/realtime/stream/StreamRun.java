@@ -186,6 +186,7 @@ final class StreamRun implements Runnable {
                 stream.positions(session.received(), session.confirmed());
                 long now = System.nanoTime();
                 if (!inTransaction) {
+                    session.confirm(session.received()); // all handed on: quiet tables must not hold WAL back
                     if (now > nextPoll) {
                         stream.publicationTables(resources.validator().publicationTables(publication), publication);
                         limits(dispatcher);

@@ -8,6 +8,7 @@ import io.mudrock.realtime.channel.PostgresBinding;
 import io.mudrock.realtime.channel.PostgresChangesSubscription;
 import io.mudrock.realtime.channel.PostgresChangesTarget;
 import io.mudrock.realtime.config.RealtimeConfig;
+import io.mudrock.realtime.metrics.RealtimeMetrics;
 import io.mudrock.realtime.tenant.PostgresCdcSettings;
 import io.mudrock.realtime.tenant.Tenant;
 import io.mudrock.realtime.tenant.TenantDatabases;
@@ -377,6 +378,7 @@ final class TenantStream implements ChangeDispatcher.Context {
             announce = !outageAnnounced && !subscriptions.isEmpty();
             outageAnnounced |= announce;
         }
+        RealtimeMetrics.tenant(tenantId).replicationLost();
         if (announce) {
             LOG.warning(() -> "Change stream of tenant " + tenantId + (wasStreaming ? " lost (slot " + previousSlot + ")"
                     : " could not start") + ": " + reason + "; retrying in " + retryIn.toMillis() + " ms");

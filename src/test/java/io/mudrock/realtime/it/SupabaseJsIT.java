@@ -101,6 +101,7 @@ class SupabaseJsIT {
                 "JWT_SECRET", TestServer.TENANT_JWT_SECRET,
                 "API_JWT_SECRET", TestServer.API_JWT_SECRET,
                 "API_JWT_SECRET_NEXT", TestServer.API_JWT_SECRET_NEXT,
+                "METRICS_JWT_SECRET", TestServer.METRICS_JWT_SECRET,
                 "BLOCKED_ADMIN_TOKEN", TestServer.BLOCKED_ADMIN_TOKEN,
                 "DB_URL", "postgres://postgres@localhost:" + TestServer.DB_PORT + "/postgres",
                 "SPARE_DB_URL", spare.url(),

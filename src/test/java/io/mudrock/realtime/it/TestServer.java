@@ -24,6 +24,8 @@ public final class TestServer {
     public static final String API_JWT_SECRET = "it-api-jwt-secret-at-least-32-bytes-long!!";
     /** The rotation secret ({@code API_JWT_SECRET_NEXT}) the test server is configured with. */
     public static final String API_JWT_SECRET_NEXT = "it-api-jwt-secret-next-at-least-32-bytes-long";
+    /** The secret of {@code /metrics} scrape tokens ({@code METRICS_JWT_SECRET}) the test server is configured with. */
+    public static final String METRICS_JWT_SECRET = "it-metrics-jwt-secret-at-least-32-bytes-long";
     /**
      * An admin token listed in the test server's {@code API_TOKEN_BLOCKLIST}: HS256 with
      * {@link #API_JWT_SECRET} over {@code {"iat":1700000000,"purpose":"API_TOKEN_BLOCKLIST test"}}, no {@code exp},
