@@ -111,6 +111,23 @@ public final class TenantMetrics {
         return tenant;
     }
 
+    /** @return the running totals other readers than the scrape chart (the inspector), read now */
+    public Totals totals() {
+        return new Totals(broadcastsIn.sum() + broadcastsOut.sum() + presenceIn.sum() + presenceOut.sum(),
+                changesDelivered.sum(), rlsChecks.count(), rlsChecks.totalTime(TimeUnit.SECONDS));
+    }
+
+    /**
+     * Monotonic totals of one tenant since the server started.
+     *
+     * @param messages         broadcast and presence messages received and sent
+     * @param changesDelivered database changes delivered to subscribers
+     * @param rlsChecks        RLS check round trips
+     * @param rlsCheckSeconds  the time they took, summed
+     */
+    public record Totals(long messages, long changesDelivered, long rlsChecks, double rlsCheckSeconds) {
+    }
+
     // --- sockets ------------------------------------------------------------------------------
 
     /**

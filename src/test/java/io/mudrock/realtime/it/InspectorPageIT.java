@@ -137,6 +137,7 @@ class InspectorPageIT {
             assertTrue(figures.has(field), field + " in " + figures);
         }
         assertTrue(figures.get("stream").has("state"), figures.toString());
+        assertEquals("metrics", figures.get("totals_source").asText(), "the charts read the metrics: " + figures);
         assertEquals(404, send("GET", "/api/inspector/tenants/nobody/figures", adminToken(), null).statusCode());
     }
 
