@@ -42,6 +42,13 @@ export async function startVictim(name) {
   await db.query(`grant select on public.${table} to anon, authenticated`)
   await db.query(`alter publication supabase_realtime add table public.${table}`)
 
+  // A victim that cannot join must not leave its table in the publication for later suites.
+  const dropTable = async () => {
+    await db.query(`alter publication supabase_realtime drop table public.${table}`).catch(() => {})
+    await db.query(`drop table if exists public.${table}`).catch(() => {})
+    await db.end().catch(() => {})
+  }
+
   const counts = { row: tally(), broadcast: tally() }
   const statuses = []
   const receiver = client()
@@ -50,7 +57,7 @@ export async function startVictim(name) {
       record(counts.row, change.new.seq, Number(change.new.sent_ms))
     })
     .on('broadcast', { event: 'probe' }, ({ payload }) => record(counts.broadcast, payload.seq, payload.sentMs))
-  await new Promise((resolve, reject) => {
+  const joinedOnce = new Promise((resolve, reject) => {
     let first = true
     channel.subscribe((status, error) => {
       if (first) {
@@ -63,7 +70,14 @@ export async function startVictim(name) {
     })
   })
   const senderClient = client()
-  const sender = await joined(senderClient.channel(`victim:${name}`))
+  let sender
+  try {
+    await joinedOnce
+    sender = await joined(senderClient.channel(`victim:${name}`))
+  } catch (error) {
+    await dropTable()
+    throw error
+  }
 
   let timer = null
   let seq = 0
@@ -146,9 +160,7 @@ export async function startVictim(name) {
       receiver.realtime.disconnect()
       await senderClient.removeAllChannels().catch(() => {})
       senderClient.realtime.disconnect()
-      await db.query(`alter publication supabase_realtime drop table public.${table}`).catch(() => {})
-      await db.query(`drop table if exists public.${table}`).catch(() => {})
-      await db.end()
+      await dropTable()
     },
   }
   return victim

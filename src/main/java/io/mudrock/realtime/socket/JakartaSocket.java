@@ -75,7 +75,7 @@ public final class JakartaSocket extends Endpoint implements SocketOutput {
         Serializer serializer = handshake.serializer();
         connection = new Connection(this, serializer, handshake.tenantId(), limits, registry);
         connection.attach(new SocketChannels(connection, handshake.tenantId(), handshake.token(), services));
-        registry.add(connection);
+        boolean admitted = registry.add(connection);
         // Partial handlers: Liberty checks the size limit per frame, not per message, so a message
         // sent in many small frames is counted here, and nothing beyond the limit is kept.
         session.addMessageHandler(String.class, new TextParts());
@@ -85,6 +85,9 @@ public final class JakartaSocket extends Endpoint implements SocketOutput {
         session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> connection.heard());
         LOG.info(() -> "Socket " + connection.id() + " opened: tenant " + handshake.tenantId() + ", vsn "
                 + serializer.vsn() + ", role " + handshake.role() + ", from " + handshake.remote() + " (jakarta)");
+        if (!admitted) {
+            connection.terminate(ConnectionRegistry.CLOSE_POLICY_VIOLATION, ConnectionRegistry.TOO_MANY_UNJOINED_REASON);
+        }
     }
 
     @Override
