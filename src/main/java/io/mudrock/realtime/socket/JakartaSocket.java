@@ -5,6 +5,8 @@ import io.mudrock.realtime.channel.SocketChannels;
 import io.mudrock.realtime.protocol.OutboundFrame;
 import io.mudrock.realtime.protocol.Serializer;
 import io.mudrock.realtime.wire.CloseStatus;
+import io.mudrock.realtime.wire.FrameParser;
+import io.mudrock.realtime.wire.InboundBudget;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
@@ -52,6 +54,8 @@ public final class JakartaSocket extends Endpoint implements SocketOutput {
     private SendChain chain;
     private volatile CloseStatus closeAfter;
     private final AtomicBoolean closeRequested = new AtomicBoolean();
+    /** This socket's share of the server-wide budget for messages that arrive in several frames. */
+    private InboundBudget.Account inbound;
 
     JakartaSocket(AcceptedHandshake handshake, ChannelServices services, ConnectionRegistry registry,
             SendQueueLimits limits) {
@@ -75,6 +79,7 @@ public final class JakartaSocket extends Endpoint implements SocketOutput {
         Serializer serializer = handshake.serializer();
         connection = new Connection(this, serializer, handshake.tenantId(), limits, registry);
         connection.attach(new SocketChannels(connection, handshake.tenantId(), handshake.token(), services));
+        inbound = registry.inboundBudget().open();
         boolean admitted = registry.add(connection);
         // Partial handlers: Liberty checks the size limit per frame, not per message, so a message
         // sent in many small frames is counted here, and nothing beyond the limit is kept.
@@ -92,6 +97,9 @@ public final class JakartaSocket extends Endpoint implements SocketOutput {
 
     @Override
     public void onClose(Session closedSession, CloseReason reason) {
+        if (inbound != null) {
+            inbound.close();
+        }
         if (connection != null) {
             String phrase = reason.getReasonPhrase();
             connection.closed(new CloseStatus(reason.getCloseCode().getCode(), phrase == null ? "" : phrase));
@@ -116,11 +124,28 @@ public final class JakartaSocket extends Endpoint implements SocketOutput {
         connection.terminate(CloseStatus.TOO_BIG, "message larger than " + UpgradedSocket.MAX_INBOUND_FRAME_BYTES + " bytes");
     }
 
+    /**
+     * Holds {@code bytes} more of a message that has not arrived whole, from the server-wide budget;
+     * when the budget has no room, closes the socket with 1009 as the servlet-upgrade parser does.
+     *
+     * @return false when refused: the caller drops what it holds of the message
+     */
+    private boolean reserve(long bytes) {
+        if (inbound.reserve(bytes)) {
+            return true;
+        }
+        LOG.info(() -> "Socket " + connection.id() + " of tenant " + handshake.tenantId()
+                + ": the server inbound buffer budget is exhausted; closing with 1009");
+        connection.terminate(CloseStatus.TOO_BIG, FrameParser.BUDGET_EXHAUSTED);
+        return false;
+    }
+
     /** Text messages, whole or in frames; a message in one frame is passed on as it came. */
     private final class TextParts implements MessageHandler.Partial<String> {
         // Only while a message arrives in several frames: a socket keeps no buffer between messages.
         private StringBuilder pending;
         private long bytes;
+        private long held; // budget held for pending: two bytes a char
         private boolean discarding;
 
         @Override
@@ -128,26 +153,40 @@ public final class JakartaSocket extends Endpoint implements SocketOutput {
             if (!discarding) {
                 bytes += utf8Length(part);
                 if (bytes > UpgradedSocket.MAX_INBOUND_FRAME_BYTES) {
-                    discarding = true;
-                    pending = null;
+                    drop();
                     tooBig();
                 } else if (last && pending == null) {
                     connection.onText(part);
+                } else if (!reserve(2L * part.length())) {
+                    drop();
                 } else {
+                    held += 2L * part.length();
                     if (pending == null) {
                         pending = new StringBuilder(part.length() * 2);
                     }
                     pending.append(part);
                     if (last) {
                         String text = pending.toString();
-                        pending = null;
+                        release();
                         connection.onText(text);
                     }
                 }
             }
             if (last) {
                 bytes = 0;
+                discarding = false;
             }
+        }
+
+        private void drop() {
+            discarding = true;
+            release();
+        }
+
+        private void release() {
+            pending = null;
+            inbound.release(held);
+            held = 0;
         }
     }
 
@@ -155,6 +194,7 @@ public final class JakartaSocket extends Endpoint implements SocketOutput {
     private final class BinaryParts implements MessageHandler.Partial<ByteBuffer> {
         private ByteBuffer pending;
         private long bytes;
+        private long held; // budget held for pending's capacity
         private boolean discarding;
 
         @Override
@@ -162,23 +202,41 @@ public final class JakartaSocket extends Endpoint implements SocketOutput {
             if (!discarding) {
                 bytes += part.remaining();
                 if (bytes > UpgradedSocket.MAX_INBOUND_FRAME_BYTES) {
-                    discarding = true;
-                    pending = null;
+                    drop();
                     tooBig();
                 } else if (last && pending == null) {
                     connection.onBinary(part);
                 } else {
-                    pending = append(pending, part);
-                    if (last) {
-                        ByteBuffer whole = pending.flip();
-                        pending = null;
-                        connection.onBinary(whole);
+                    ByteBuffer grown = append(pending, part);
+                    long growth = grown.capacity() - held;
+                    if (growth > 0 && !reserve(growth)) {
+                        drop();
+                    } else {
+                        held += Math.max(growth, 0);
+                        pending = grown;
+                        if (last) {
+                            ByteBuffer whole = pending.flip();
+                            release();
+                            connection.onBinary(whole);
+                        }
                     }
                 }
             }
             if (last) {
                 bytes = 0;
+                discarding = false;
             }
+        }
+
+        private void drop() {
+            discarding = true;
+            release();
+        }
+
+        private void release() {
+            pending = null;
+            inbound.release(held);
+            held = 0;
         }
 
         private static ByteBuffer append(ByteBuffer into, ByteBuffer part) {
