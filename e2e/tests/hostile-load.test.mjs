@@ -105,9 +105,13 @@ test('a socket with the most channels it may join, all bound to every table, is 
     console.log(`${victim.describe(stats)} (beside ${channels} channels on *.* and ${rows} commits)`)
     victim.assertUnharmed(stats, { boundMs: VICTIM_BOUND_MS })
 
-    const delayed = await waitFor('the over-budget notice', () => hostile.system.find((s) =>
-      s.status === 'error' && s.message.startsWith('Event budget exceeded: too many database changes for this client')))
-    assert.equal(delayed.extension, 'postgres_changes')
+    // Over its budget it is told and delayed; on a transport that writes slowly its queue may reach
+    // the hard cap first, and then the close (checked below) is what it gets. Either way it is told.
+    const overBudget = (s) => s.status === 'error'
+      && s.message.startsWith('Event budget exceeded: too many database changes for this client')
+    await waitFor('the over-budget notice or the close', () => hostile.system.some(overBudget) || hostile.closed)
+    const delayed = hostile.system.find(overBudget)
+    if (delayed) assert.equal(delayed.extension, 'postgres_changes')
     const complete = () => [...hostile.rows.values()].every((ids) => ids.length === rows) && hostile.rows.size === channels
     await waitFor('every row on every channel, or the close', () => complete() || hostile.closed, 30_000)
     assertPrefixes(hostile.rows, 'the hostile socket')
