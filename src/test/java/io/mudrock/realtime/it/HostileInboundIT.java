@@ -162,8 +162,11 @@ class HostileInboundIT {
             sockets.forEach(RawWebSocket::close);
         }
         victim.assertUnharmed();
-        Await.until("the budget's buffers are released", Duration.ofSeconds(20),
-                () -> ServerHeap.retainedBytes() - before < 32L << 20);
+        if (TestServer.WEBSOCKET_TRANSPORT.equals("servlet-upgrade")) {
+            // Our buffers go back with the sockets; Liberty's own frame buffers (Jakarta) are its pool's.
+            Await.until("the budget's buffers are released", Duration.ofSeconds(20),
+                    () -> ServerHeap.retainedBytes() - before < 32L << 20);
+        }
         System.out.printf("huge frames: server heap %d MB after the sockets closed%n", ServerHeap.mb(ServerHeap.retainedBytes()));
     }
 
