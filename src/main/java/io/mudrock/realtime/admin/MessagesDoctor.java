@@ -1,9 +1,8 @@
 package io.mudrock.realtime.admin;
 
 import io.mudrock.realtime.database.MessagePartitions;
+import io.mudrock.realtime.database.MessagesPublication;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -18,7 +17,7 @@ import java.util.List;
 final class MessagesDoctor {
 
     /** Upstream's publication for {@code realtime.messages}, the one the server streams. */
-    static final String PUBLICATION = "supabase_realtime_messages_publication";
+    static final String PUBLICATION = MessagesPublication.NAME;
 
     private MessagesDoctor() {
     }
@@ -63,23 +62,14 @@ final class MessagesDoctor {
     }
 
     private static DoctorFinding publication(Connection db) throws SQLException {
-        try (PreparedStatement statement = db.prepareStatement(
-                "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = ?),"
-                        + " EXISTS (SELECT 1 FROM pg_catalog.pg_publication_rel r JOIN pg_catalog.pg_publication p"
-                        + " ON p.oid = r.prpubid WHERE p.pubname = ? AND r.prrelid = 'realtime.messages'::regclass)")) {
-            statement.setString(1, PUBLICATION);
-            statement.setString(2, PUBLICATION);
-            try (ResultSet rs = statement.executeQuery()) {
-                rs.next();
-                if (rs.getBoolean(2)) {
-                    return DoctorFinding.ok("broadcast publication", PUBLICATION + " holds realtime.messages");
-                }
-                return DoctorFinding.warn("broadcast publication", rs.getBoolean(1)
-                                ? PUBLICATION + " does not hold realtime.messages"
-                                : PUBLICATION + " does not exist (the server creates it when a channel joins)",
-                        rs.getBoolean(1) ? "ALTER PUBLICATION " + PUBLICATION + " ADD TABLE realtime.messages;"
-                                : "CREATE PUBLICATION " + PUBLICATION + " FOR TABLE realtime.messages;");
-            }
+        MessagesPublication state = MessagesPublication.read(db);
+        if (state.holdsMessages()) {
+            return DoctorFinding.ok("broadcast publication", PUBLICATION + " holds realtime.messages");
         }
+        return DoctorFinding.warn("broadcast publication", state.exists()
+                        ? PUBLICATION + " does not hold realtime.messages"
+                        : PUBLICATION + " does not exist (the server creates it when a channel joins)",
+                state.exists() ? "ALTER PUBLICATION " + PUBLICATION + " ADD TABLE realtime.messages;"
+                        : "CREATE PUBLICATION " + PUBLICATION + " FOR TABLE realtime.messages;");
     }
 }

@@ -140,36 +140,29 @@ public final class JakartaSocket extends Endpoint implements SocketOutput {
         return false;
     }
 
-    /** Text messages, whole or in frames; a message in one frame is passed on as it came. */
-    private final class TextParts implements MessageHandler.Partial<String> {
-        // Only while a message arrives in several frames: a socket keeps no buffer between messages.
-        private StringBuilder pending;
-        private long bytes;
-        private long held; // budget held for pending: two bytes a char
+    /**
+     * One kind of message, whole or in frames: a message in one frame is passed on as it came; one
+     * in several is held, within the socket's size limit and the server-wide budget, until its last
+     * frame. Only while a message arrives in several frames does a socket keep a buffer.
+     */
+    private abstract class Parts<T> implements MessageHandler.Partial<T> {
+        private long bytes; // wire bytes of the current message so far
+        private long held; // budget held for what is pending
         private boolean discarding;
 
         @Override
-        public void onMessage(String part, boolean last) {
+        public final void onMessage(T part, boolean last) {
             if (!discarding) {
-                bytes += utf8Length(part);
+                bytes += wireLength(part);
                 if (bytes > UpgradedSocket.MAX_INBOUND_FRAME_BYTES) {
                     drop();
                     tooBig();
-                } else if (last && pending == null) {
-                    connection.onText(part);
-                } else if (!reserve(2L * part.length())) {
-                    drop();
-                } else {
-                    held += 2L * part.length();
-                    if (pending == null) {
-                        pending = new StringBuilder(part.length() * 2);
-                    }
-                    pending.append(part);
-                    if (last) {
-                        String text = pending.toString();
-                        release();
-                        connection.onText(text);
-                    }
+                } else if (last && !pending()) {
+                    deliver(part);
+                } else if (hold(part) && last) {
+                    T whole = whole();
+                    release();
+                    deliver(whole);
                 }
             }
             if (last) {
@@ -178,77 +171,139 @@ public final class JakartaSocket extends Endpoint implements SocketOutput {
             }
         }
 
+        /** Adds a part to what is pending, with the budget it takes; false when refused (then all is dropped). */
+        private boolean hold(T part) {
+            long growth = storageWith(part) - held;
+            if (growth > 0 && !reserve(growth)) {
+                drop();
+                return false;
+            }
+            held += Math.max(growth, 0);
+            append(part);
+            return true;
+        }
+
         private void drop() {
             discarding = true;
             release();
         }
 
         private void release() {
-            pending = null;
+            clear();
             inbound.release(held);
             held = 0;
+        }
+
+        abstract long wireLength(T part);
+
+        /** The bytes of storage the pending message takes once {@code part} is added. */
+        abstract long storageWith(T part);
+
+        abstract boolean pending();
+
+        abstract void append(T part);
+
+        abstract T whole();
+
+        abstract void clear();
+
+        abstract void deliver(T message);
+    }
+
+    /** Text messages; pending text is counted at two bytes a char. */
+    private final class TextParts extends Parts<String> {
+        private StringBuilder pending;
+
+        @Override
+        long wireLength(String part) {
+            return utf8Length(part);
+        }
+
+        @Override
+        long storageWith(String part) {
+            return 2L * ((pending == null ? 0 : pending.length()) + part.length());
+        }
+
+        @Override
+        boolean pending() {
+            return pending != null;
+        }
+
+        @Override
+        void append(String part) {
+            if (pending == null) {
+                pending = new StringBuilder(part.length() * 2);
+            }
+            pending.append(part);
+        }
+
+        @Override
+        String whole() {
+            return pending.toString();
+        }
+
+        @Override
+        void clear() {
+            pending = null;
+        }
+
+        @Override
+        void deliver(String message) {
+            connection.onText(message);
         }
     }
 
-    /** Binary messages, whole or in frames. */
-    private final class BinaryParts implements MessageHandler.Partial<ByteBuffer> {
+    /** Binary messages; pending bytes are counted at the capacity of their buffer, which doubles as it fills. */
+    private final class BinaryParts extends Parts<ByteBuffer> {
         private ByteBuffer pending;
-        private long bytes;
-        private long held; // budget held for pending's capacity
-        private boolean discarding;
 
         @Override
-        public void onMessage(ByteBuffer part, boolean last) {
-            if (!discarding) {
-                bytes += part.remaining();
-                if (bytes > UpgradedSocket.MAX_INBOUND_FRAME_BYTES) {
-                    drop();
-                    tooBig();
-                } else if (last && pending == null) {
-                    connection.onBinary(part);
-                } else {
-                    ByteBuffer grown = append(pending, part);
-                    long growth = grown.capacity() - held;
-                    if (growth > 0 && !reserve(growth)) {
-                        drop();
-                    } else {
-                        held += Math.max(growth, 0);
-                        pending = grown;
-                        if (last) {
-                            ByteBuffer whole = pending.flip();
-                            release();
-                            connection.onBinary(whole);
-                        }
-                    }
+        long wireLength(ByteBuffer part) {
+            return part.remaining();
+        }
+
+        @Override
+        long storageWith(ByteBuffer part) {
+            if (pending == null) {
+                return part.remaining();
+            }
+            if (pending.remaining() >= part.remaining()) {
+                return pending.capacity();
+            }
+            return Math.max((long) pending.position() + part.remaining(), 2L * pending.capacity());
+        }
+
+        @Override
+        boolean pending() {
+            return pending != null;
+        }
+
+        @Override
+        void append(ByteBuffer part) {
+            long capacity = storageWith(part);
+            if (pending == null || pending.capacity() < capacity) {
+                ByteBuffer grown = ByteBuffer.allocate((int) capacity);
+                if (pending != null) {
+                    grown.put(pending.flip());
                 }
+                pending = grown;
             }
-            if (last) {
-                bytes = 0;
-                discarding = false;
-            }
+            pending.put(part);
         }
 
-        private void drop() {
-            discarding = true;
-            release();
+        @Override
+        ByteBuffer whole() {
+            return pending.flip();
         }
 
-        private void release() {
+        @Override
+        void clear() {
             pending = null;
-            inbound.release(held);
-            held = 0;
         }
 
-        private static ByteBuffer append(ByteBuffer into, ByteBuffer part) {
-            if (into == null || into.remaining() < part.remaining()) {
-                int needed = (into == null ? 0 : into.position()) + part.remaining();
-                ByteBuffer grown = ByteBuffer.allocate(Math.max(needed, into == null ? 0 : into.capacity() * 2));
-                if (into != null) {
-                    grown.put(into.flip());
-                }
-                into = grown;
-            }
-            return into.put(part);
+        @Override
+        void deliver(ByteBuffer message) {
+            connection.onBinary(message);
         }
     }
 

@@ -6,6 +6,7 @@ import io.mudrock.realtime.changes.PgOutputDecoder;
 import io.mudrock.realtime.changes.WalMessage;
 import io.mudrock.realtime.config.RealtimeConfig;
 import io.mudrock.realtime.database.MessagePartitions;
+import io.mudrock.realtime.database.MessagesPublication;
 import io.mudrock.realtime.tenant.Tenant;
 import io.mudrock.realtime.tenant.TenantDatabases;
 import java.nio.ByteBuffer;
@@ -13,8 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -55,7 +54,7 @@ final class MessageStream implements Runnable {
     private static final Logger LOG = Logger.getLogger(MessageStream.class.getName());
 
     /** Upstream's publication for {@code realtime.messages}. */
-    static final String PUBLICATION = "supabase_realtime_messages_publication";
+    static final String PUBLICATION = MessagesPublication.NAME;
     /** The slot name's prefix; a tenant's slot adds a hash of its id (several tenants may share a database). */
     static final String SLOT_PREFIX = "supabase_realtime_messages_";
     /** How long the stream stays after the tenant's last channel left. */
@@ -206,7 +205,7 @@ final class MessageStream implements Runnable {
                         return;
                     }
                     lost(e, backoff);
-                    if (!pause(backoff) || retire.test(this)) {
+                    if (!ReconnectPause.pause(backoff, () -> stopRequested) || retire.test(this)) {
                         how = "no channels while disconnected";
                         return;
                     }
@@ -236,26 +235,13 @@ final class MessageStream implements Runnable {
     private void prepare(StreamDatabase database) throws SQLException {
         try (Connection connection = database.connection()) {
             maintain(connection);
-            boolean published;
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = ?),"
-                            + " EXISTS (SELECT 1 FROM pg_catalog.pg_publication_rel r JOIN pg_catalog.pg_publication p"
-                            + " ON p.oid = r.prpubid WHERE p.pubname = ? AND r.prrelid = 'realtime.messages'::regclass)")) {
-                statement.setString(1, PUBLICATION);
-                statement.setString(2, PUBLICATION);
-                try (ResultSet rs = statement.executeQuery()) {
-                    rs.next();
-                    published = rs.getBoolean(2);
-                    if (!rs.getBoolean(1)) {
-                        try (Statement create = connection.createStatement()) {
-                            create.execute("CREATE PUBLICATION " + PUBLICATION + " FOR TABLE realtime.messages");
-                        }
-                        LOG.info(() -> "Created publication " + PUBLICATION + " for tenant " + tenantId);
-                        published = true;
-                    }
+            MessagesPublication state = MessagesPublication.read(connection);
+            if (!state.exists()) {
+                try (Statement create = connection.createStatement()) {
+                    create.execute("CREATE PUBLICATION " + PUBLICATION + " FOR TABLE realtime.messages");
                 }
-            }
-            if (!published) {
+                LOG.info(() -> "Created publication " + PUBLICATION + " for tenant " + tenantId);
+            } else if (!state.holdsMessages()) {
                 try (Statement add = connection.createStatement()) {
                     add.execute("ALTER PUBLICATION " + PUBLICATION + " ADD TABLE realtime.messages");
                 }
@@ -407,22 +393,6 @@ final class MessageStream implements Runnable {
             LOG.warning(() -> "UnableToBroadcastChanges: message " + m.id() + " on " + m.topic() + " of tenant "
                     + tenantId + ": " + e.getMessage());
         }
-    }
-
-    /**
-     * Waits before reconnecting, returning early when asked to stop.
-     *
-     * @return true if the full pause elapsed
-     */
-    private boolean pause(long millis) {
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        while (!stopRequested && System.nanoTime() < end) {
-            LockSupport.parkNanos(Math.min(TimeUnit.MILLISECONDS.toNanos(50), end - System.nanoTime()));
-            if (Thread.currentThread().isInterrupted()) {
-                return false;
-            }
-        }
-        return !stopRequested;
     }
 
     /** The UTF-8 size of a text, counted only as far as needed to know it is over {@code limit}. */

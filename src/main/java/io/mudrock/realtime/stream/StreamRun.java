@@ -120,7 +120,7 @@ final class StreamRun implements Runnable {
                         LOG.log(Level.WARNING, "Change stream of tenant " + stream.tenantId() + " failed unexpectedly", e);
                     }
                     stream.lost(this, TenantStream.describe(e), Duration.ofMillis(backoff));
-                    if (pause(backoff) && stream.retireIfIdle(this)) {
+                    if (ReconnectPause.pause(backoff, () -> stopRequested) && stream.retireIfIdle(this)) {
                         how = "no bindings while disconnected";
                         return;
                     }
@@ -253,22 +253,6 @@ final class StreamRun implements Runnable {
                 }
             }
         }
-    }
-
-    /**
-     * Waits before reconnecting, returning early when asked to stop.
-     *
-     * @return true if the full pause elapsed
-     */
-    private boolean pause(long millis) {
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        while (!stopRequested && System.nanoTime() < end) {
-            LockSupport.parkNanos(Math.min(TimeUnit.MILLISECONDS.toNanos(50), end - System.nanoTime()));
-            if (Thread.currentThread().isInterrupted()) {
-                return false;
-            }
-        }
-        return !stopRequested;
     }
 
     /** A permanent slot lives as long as this task: dropped when it ends, so it never retains WAL for nobody. */
