@@ -79,6 +79,28 @@ class PackageRulesTest {
     }
 
     @Test
+    void changesSubPackagesImportDownwardsOnly() throws IOException {
+        List<String> layers = List.of("pgoutput", "values", "", "filter", "catalog");
+        Pattern sub = Pattern.compile("io\\.mudrock\\.realtime\\.changes\\.(?:([a-z]+)\\.)?[A-Z]");
+        List<String> upwards = new ArrayList<>();
+        for (Path source : SOURCES) {
+            Path rel = ROOT.relativize(source);
+            if (!rel.getName(0).toString().equals("changes") || rel.getFileName().toString().equals("package-info.java")) {
+                continue;
+            }
+            String layer = rel.getNameCount() > 2 ? rel.getName(1).toString() : "";
+            Matcher m = sub.matcher(Files.readString(source));
+            while (m.find()) {
+                String used = m.group(1) == null ? "" : m.group(1);
+                if (layers.indexOf(used) > layers.indexOf(layer)) {
+                    upwards.add(rel + " -> changes." + used);
+                }
+            }
+        }
+        assertEquals(List.of(), upwards, "changes sub-packages import upwards");
+    }
+
+    @Test
     void channelLayerNeverSeesTenants() {
         assertTrue(!USES.get("channel").contains("tenant"), "channel imports " + USES.get("channel"));
     }

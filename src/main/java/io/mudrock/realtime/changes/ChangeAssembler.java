@@ -1,5 +1,9 @@
 package io.mudrock.realtime.changes;
 
+import io.mudrock.realtime.changes.values.PgTypeRegistry;
+import io.mudrock.realtime.changes.pgoutput.TupleData;
+import io.mudrock.realtime.changes.pgoutput.WalMessage;
+
 /**
  * Turns the decoded messages of one replication stream into {@link RowChange}s: remembers the
  * current transaction's commit time, keeps the {@link RelationCache} and {@link PgTypeRegistry}

@@ -1,5 +1,9 @@
 package io.mudrock.realtime.changes;
 
+import io.mudrock.realtime.changes.values.Json;
+import io.mudrock.realtime.changes.values.PgType;
+import io.mudrock.realtime.changes.values.ValueConverter;
+import io.mudrock.realtime.changes.pgoutput.WalMessage;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

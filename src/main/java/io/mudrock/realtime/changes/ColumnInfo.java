@@ -1,5 +1,6 @@
 package io.mudrock.realtime.changes;
 
+import io.mudrock.realtime.changes.values.PgType;
 import java.util.Objects;
 
 /**

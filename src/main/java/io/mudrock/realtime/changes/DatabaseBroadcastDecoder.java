@@ -1,5 +1,7 @@
 package io.mudrock.realtime.changes;
 
+import io.mudrock.realtime.changes.pgoutput.TupleData;
+import io.mudrock.realtime.changes.pgoutput.WalMessage;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;

@@ -5,7 +5,7 @@ import java.util.Set;
 /**
  * Finds a table's primary key columns. Needed because pgoutput only flags replica identity
  * columns: under REPLICA IDENTITY FULL every column is flagged, under USING INDEX another index's.
- * See {@link JdbcCatalog} for the JDBC implementation.
+ * See {@code catalog.JdbcCatalog} for the JDBC implementation.
  */
 @FunctionalInterface
 public interface PrimaryKeyLookup {

@@ -1,5 +1,7 @@
 package io.mudrock.realtime.changes;
 
+import io.mudrock.realtime.changes.values.PgTypeRegistry;
+import io.mudrock.realtime.changes.pgoutput.WalMessage;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 

@@ -1,5 +1,7 @@
 package io.mudrock.realtime.changes;
 
+import io.mudrock.realtime.changes.pgoutput.ReplicaIdentity;
+import io.mudrock.realtime.changes.pgoutput.TupleData;
 import java.util.Objects;
 
 /**

@@ -1,5 +1,9 @@
 package io.mudrock.realtime.changes;
 
+import io.mudrock.realtime.changes.values.Json;
+import io.mudrock.realtime.changes.values.PgTypeRegistry;
+import io.mudrock.realtime.changes.pgoutput.ReplicaIdentity;
+import io.mudrock.realtime.changes.pgoutput.WalMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,6 +1,6 @@
 package io.mudrock.realtime.stream;
 
-import io.mudrock.realtime.changes.RowFilter;
+import io.mudrock.realtime.changes.filter.RowFilter;
 import io.mudrock.realtime.changes.TableInfo;
 import java.util.Map;
 import java.util.Optional;

@@ -2,8 +2,8 @@ package io.mudrock.realtime.stream;
 
 import io.mudrock.realtime.changes.DatabaseBroadcast;
 import io.mudrock.realtime.changes.DatabaseBroadcastDecoder;
-import io.mudrock.realtime.changes.PgOutputDecoder;
-import io.mudrock.realtime.changes.WalMessage;
+import io.mudrock.realtime.changes.pgoutput.PgOutputDecoder;
+import io.mudrock.realtime.changes.pgoutput.WalMessage;
 import io.mudrock.realtime.config.RealtimeConfig;
 import io.mudrock.realtime.database.MessagePartitions;
 import io.mudrock.realtime.database.MessagesPublication;

@@ -1,7 +1,7 @@
 package io.mudrock.realtime.stream;
 
 import io.mudrock.realtime.changes.ColumnInfo;
-import io.mudrock.realtime.changes.PgType;
+import io.mudrock.realtime.changes.values.PgType;
 import io.mudrock.realtime.changes.RowChange;
 import io.mudrock.realtime.changes.TableInfo;
 import java.sql.Array;

@@ -1,11 +1,11 @@
 package io.mudrock.realtime.stream;
 
 import io.mudrock.realtime.changes.ChangeAssembler;
-import io.mudrock.realtime.changes.PgOutputDecoder;
-import io.mudrock.realtime.changes.PgTypeRegistry;
+import io.mudrock.realtime.changes.pgoutput.PgOutputDecoder;
+import io.mudrock.realtime.changes.values.PgTypeRegistry;
 import io.mudrock.realtime.changes.RelationCache;
 import io.mudrock.realtime.changes.RowChange;
-import io.mudrock.realtime.changes.WalMessage;
+import io.mudrock.realtime.changes.pgoutput.WalMessage;
 import io.mudrock.realtime.tenant.Tenant;
 import java.nio.ByteBuffer;
 import java.sql.Connection;

@@ -1,11 +1,11 @@
 package io.mudrock.realtime.stream;
 
-import io.mudrock.realtime.changes.FilterValidationException;
-import io.mudrock.realtime.changes.JdbcCatalog;
-import io.mudrock.realtime.changes.PgTypeRegistry;
-import io.mudrock.realtime.changes.RowFilter;
+import io.mudrock.realtime.changes.filter.FilterValidationException;
+import io.mudrock.realtime.changes.catalog.JdbcCatalog;
+import io.mudrock.realtime.changes.values.PgTypeRegistry;
+import io.mudrock.realtime.changes.filter.RowFilter;
 import io.mudrock.realtime.changes.TableInfo;
-import io.mudrock.realtime.changes.WalMessage;
+import io.mudrock.realtime.changes.pgoutput.WalMessage;
 import io.mudrock.realtime.channel.PostgresBinding;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

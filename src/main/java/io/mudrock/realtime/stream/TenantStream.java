@@ -1,8 +1,8 @@
 package io.mudrock.realtime.stream;
 
 import io.mudrock.realtime.protocol.LogText;
-import io.mudrock.realtime.changes.JdbcCatalog;
-import io.mudrock.realtime.changes.ValueCanonicalizer;
+import io.mudrock.realtime.changes.catalog.JdbcCatalog;
+import io.mudrock.realtime.changes.filter.ValueCanonicalizer;
 import io.mudrock.realtime.channel.ClientClaims;
 import io.mudrock.realtime.channel.PostgresBinding;
 import io.mudrock.realtime.channel.PostgresChangesSubscription;

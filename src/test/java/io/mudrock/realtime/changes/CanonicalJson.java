@@ -1,5 +1,6 @@
 package io.mudrock.realtime.changes;
 
+import io.mudrock.realtime.changes.values.Json;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -13,14 +14,14 @@ import java.util.TreeMap;
  * Canonical text of a JSON document for comparisons: no whitespace, object keys sorted, but
  * numbers kept exactly as written ({@code 2.50}, {@code -0}), unlike a tree comparison.
  */
-final class CanonicalJson {
+public final class CanonicalJson {
 
     private static final JsonFactory FACTORY = new JsonFactory();
 
     private CanonicalJson() {
     }
 
-    static String of(String json) {
+    public static String of(String json) {
         try (JsonParser parser = FACTORY.createParser(json)) {
             parser.nextToken();
             String canonical = value(parser);

@@ -1,5 +1,7 @@
 package io.mudrock.realtime.changes;
 
+import io.mudrock.realtime.changes.values.PgTypeRegistry;
+import io.mudrock.realtime.changes.pgoutput.ReplicaIdentity;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,5 +1,8 @@
 package io.mudrock.realtime.changes;
 
+import io.mudrock.realtime.changes.pgoutput.ReplicaIdentity;
+import io.mudrock.realtime.changes.pgoutput.TupleData;
+import io.mudrock.realtime.changes.pgoutput.WalMessage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,7 @@
 package io.mudrock.realtime.changes;
 
+import io.mudrock.realtime.changes.pgoutput.PgOutputDecoder;
+import io.mudrock.realtime.changes.pgoutput.WalMessage;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.postgresql.PGConnection;
 import org.postgresql.PGProperty;
@@ -19,10 +21,10 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 /** An embedded PostgreSQL 17 with logical replication enabled, one per test class. */
-final class TestDatabase implements AutoCloseable {
+public final class TestDatabase implements AutoCloseable {
 
-    /** The session settings the walsender must run with for {@link ValueConverter}. */
-    static final String[] SESSION_SETTINGS = {
+    /** The session settings the walsender must run with for {@link io.mudrock.realtime.changes.values.ValueConverter}. */
+    public static final String[] SESSION_SETTINGS = {
             "SET DateStyle = 'ISO'", "SET TimeZone = 'UTC'", "SET IntervalStyle = 'postgres'",
             "SET extra_float_digits = 3", "SET bytea_output = 'hex'"};
 
@@ -32,7 +34,7 @@ final class TestDatabase implements AutoCloseable {
         this.postgres = postgres;
     }
 
-    static TestDatabase start() throws IOException {
+    public static TestDatabase start() throws IOException {
         return new TestDatabase(EmbeddedPostgres.builder()
                 .setServerConfig("wal_level", "logical")
                 .setServerConfig("max_replication_slots", "10")
@@ -41,7 +43,7 @@ final class TestDatabase implements AutoCloseable {
     }
 
     /** A plain connection with the same session settings as the walsender. */
-    Connection connect() throws SQLException {
+    public Connection connect() throws SQLException {
         Connection connection = postgres.getPostgresDatabase().getConnection();
         try (Statement statement = connection.createStatement()) {
             for (String setting : SESSION_SETTINGS) {
@@ -51,7 +53,7 @@ final class TestDatabase implements AutoCloseable {
         return connection;
     }
 
-    void execute(String... sql) throws SQLException {
+    public void execute(String... sql) throws SQLException {
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
             for (String s : sql) {
                 statement.execute(s);
@@ -60,7 +62,7 @@ final class TestDatabase implements AutoCloseable {
     }
 
     /** Runs a query returning one value. */
-    String queryString(String sql) throws SQLException {
+    public String queryString(String sql) throws SQLException {
         try (Connection connection = connect(); Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
@@ -69,7 +71,7 @@ final class TestDatabase implements AutoCloseable {
     }
 
     /** Creates a pgoutput slot and streams it for {@code publication}. */
-    Replication replicate(String slot, String publication) throws SQLException {
+    public Replication replicate(String slot, String publication) throws SQLException {
         execute("select pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
         Properties props = new Properties();
         props.setProperty("user", "postgres");
@@ -99,7 +101,7 @@ final class TestDatabase implements AutoCloseable {
     }
 
     /** A running pgoutput stream. */
-    static final class Replication implements AutoCloseable {
+    public static final class Replication implements AutoCloseable {
         private final Connection connection;
         private final PGReplicationStream stream;
         private final PgOutputDecoder decoder = new PgOutputDecoder();
@@ -149,7 +151,7 @@ final class TestDatabase implements AutoCloseable {
         }
 
         /** Reads until {@code commits} more Commit messages arrived. */
-        List<WalMessage> readCommits(int commits) throws SQLException {
+        public List<WalMessage> readCommits(int commits) throws SQLException {
             return readUntil(m -> m.stream().filter(WalMessage.Commit.class::isInstance).count() >= commits,
                     Duration.ofSeconds(20));
         }

@@ -1,32 +1,36 @@
 package io.mudrock.realtime.changes;
 
+import io.mudrock.realtime.changes.values.PgTypeRegistry;
+import io.mudrock.realtime.changes.pgoutput.ReplicaIdentity;
+import io.mudrock.realtime.changes.pgoutput.TupleData;
+import io.mudrock.realtime.changes.pgoutput.WalMessage;
 import java.util.List;
 import java.util.Set;
 
 /** Builds tables and rows without a database, for pure tests. */
-final class TestTables {
+public final class TestTables {
 
     private TestTables() {
     }
 
     /** A column spec: name, built-in type oid, primary key. */
-    record Col(String name, int typeOid, boolean primaryKey) {
+    public record Col(String name, int typeOid, boolean primaryKey) {
     }
 
-    static Col pk(String name, int typeOid) {
+    public static Col pk(String name, int typeOid) {
         return new Col(name, typeOid, true);
     }
 
-    static Col col(String name, int typeOid) {
+    public static Col col(String name, int typeOid) {
         return new Col(name, typeOid, false);
     }
 
     /** A table whose replica identity key is its primary key (DEFAULT). */
-    static TableInfo table(String name, Col... columns) {
+    public static TableInfo table(String name, Col... columns) {
         return table(name, ReplicaIdentity.DEFAULT, columns);
     }
 
-    static TableInfo table(String name, ReplicaIdentity identity, Col... columns) {
+    public static TableInfo table(String name, ReplicaIdentity identity, Col... columns) {
         PgTypeRegistry types = new PgTypeRegistry(null);
         List<WalMessage.Relation.Column> relationColumns = java.util.Arrays.stream(columns)
                 .map(c -> new WalMessage.Relation.Column(identity == ReplicaIdentity.FULL || c.primaryKey() ? 1 : 0,
@@ -38,7 +42,7 @@ final class TestTables {
     }
 
     /** A tuple of text values; null = SQL NULL, {@link #TOAST} = unchanged TOAST. */
-    static TupleData tuple(String... values) {
+    public static TupleData tuple(String... values) {
         TupleData.Builder builder = TupleData.builder(values.length);
         for (int i = 0; i < values.length; i++) {
             if (values[i] == null) {
@@ -53,8 +57,8 @@ final class TestTables {
     }
 
     /** Marker for an unchanged TOAST value in {@link #tuple}. */
-    static final String TOAST = new String("<toast>");
+    public static final String TOAST = new String("<toast>");
 
     /** 2024-01-01 12:00:00.123456 UTC as microseconds since 2000-01-01. */
-    static final long COMMIT_TIME = 757_425_600_123_456L;
+    public static final long COMMIT_TIME = 757_425_600_123_456L;
 }
