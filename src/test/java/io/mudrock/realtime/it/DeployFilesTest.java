@@ -239,6 +239,18 @@ class DeployFilesTest {
     }
 
     @Test
+    void heapIsBoundedForTheRunCommandAndFollowsTheLimitInTheContainer() throws IOException {
+        List<String> run = Files.readAllLines(ROOT.resolve("src/main/liberty/config/jvm.options"));
+        List<String> container = Files.readAllLines(DEPLOY.resolve("jvm.options"));
+        assertTrue(run.contains("-Xmx1g"), "the run command's heap is bounded");
+        assertTrue(container.stream().anyMatch(l -> l.startsWith("-XX:MaxRAMPercentage=")), "the container's heap follows its limit");
+        assertTrue(container.stream().noneMatch(l -> l.startsWith("-Xm")), "no fixed heap in the container: it would override the percentage");
+        assertEquals(run.stream().filter(l -> l.startsWith("-D")).toList(), container.stream().filter(l -> l.startsWith("-D")).toList(),
+                "the container sets the same system properties as the run command");
+        assertTrue(dockerfile.contains("COPY --chown=1001:0 deploy/jvm.options /config/jvm.options"), "Dockerfile uses the container's jvm.options");
+    }
+
+    @Test
     void dockerfileCopiesWhatTheBuildProduces() throws IOException {
         Matcher copy = Pattern.compile("(?m)^COPY --chown=\\S+ (\\S+) (\\S+)$").matcher(dockerfile);
         List<String> copied = new ArrayList<>();
