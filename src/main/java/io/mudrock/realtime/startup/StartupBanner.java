@@ -3,6 +3,8 @@ package io.mudrock.realtime.startup;
 import io.mudrock.realtime.auth.TokenSigner;
 import io.mudrock.realtime.config.RealtimeConfig;
 import io.mudrock.realtime.database.ManagementDatabase;
+import io.mudrock.realtime.tenant.ApiKeyFormat;
+import io.mudrock.realtime.tenant.ApiKeyKind;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -10,7 +12,9 @@ import java.util.Optional;
 
 /**
  * The block the log ends with: where a supabase-js client connects and, with the embedded database
- * only, with which keys. With {@code DB_HOST} set the server is a deployment whose log may be
+ * only, with which keys (the anon and service_role JWTs, and the opaque publishable and secret keys
+ * {@link SelfHostTenantTask} registers). With {@code DB_HOST} set the server is a deployment whose
+ * log may be
  * collected and read widely, and a printed service_role key would be a standing credential there.
  */
 final class StartupBanner {
@@ -41,7 +45,9 @@ final class StartupBanner {
                 TokenSigner signer = new TokenSigner(secret);
                 Instant now = Instant.now();
                 text.append("  anon key:         ").append(signer.sign("anon", now, now.plus(KEY_LIFETIME))).append('\n')
-                        .append("  service_role key: ").append(signer.sign("service_role", now, now.plus(KEY_LIFETIME))).append('\n');
+                        .append("  service_role key: ").append(signer.sign("service_role", now, now.plus(KEY_LIFETIME))).append('\n')
+                        .append("  publishable key:  ").append(ApiKeyFormat.derive(ApiKeyKind.PUBLISHABLE, secret)).append('\n')
+                        .append("  secret key:       ").append(ApiKeyFormat.derive(ApiKeyKind.SECRET, secret)).append('\n');
             });
         } else {
             text.append("  Keys:             not printed with DB_HOST set; sign them with JWT_SECRET\n");

@@ -13,9 +13,9 @@ import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * The server's view of its tenants: the store on {@code _realtime}, the cache in front of it and
- * the host rule. Admin writes go through here so the cache is invalidated and the live parts of
- * the server are told ({@link TenantEvent}).
+ * The server's view of its tenants: the store on {@code _realtime}, the cache in front of it, the
+ * host rule and the tenants' opaque API keys. Admin writes go through here so the caches are
+ * invalidated and the live parts of the server are told ({@link TenantEvent}).
  */
 @ApplicationScoped
 public class TenantDirectory {
@@ -32,6 +32,8 @@ public class TenantDirectory {
 
     private TenantStore store;
     private TenantCache cache;
+    private ApiKeyStore apiKeyStore;
+    private ApiKeyCache apiKeys;
     private TenantHostResolver resolver;
 
     @PostConstruct
@@ -39,6 +41,8 @@ public class TenantDirectory {
         store = new TenantStore(database.dataSource(),
                 new SecretCipher(config.encryptionKey(), config.gcmEncryptionKey().orElse(null)));
         cache = new TenantCache(store, CACHE_TTL, Clock.systemUTC(), TenantDirectory::reportProblems);
+        apiKeyStore = new ApiKeyStore(database.dataSource());
+        apiKeys = new ApiKeyCache(apiKeyStore, CACHE_TTL, Clock.systemUTC());
         resolver = new TenantHostResolver(config.selfHostTenantName());
     }
 
@@ -59,9 +63,20 @@ public class TenantDirectory {
         return store;
     }
 
+    /** The tenant's registered opaque API key that {@code key} is, through the cache. */
+    public Optional<ApiKey> findApiKey(String externalId, String key) {
+        return apiKeys.find(externalId, key);
+    }
+
+    /** The API key store, for the admin API and the seeding. */
+    public ApiKeyStore apiKeyStore() {
+        return apiKeyStore;
+    }
+
     /** Forgets the cached tenant and tells the server's live parts what happened. */
     public void changed(String externalId, TenantEvent.Kind kind) {
         cache.invalidate(externalId);
+        apiKeys.invalidate(externalId);
         events.fire(new TenantEvent(externalId, kind));
     }
 

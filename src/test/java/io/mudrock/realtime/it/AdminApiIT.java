@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -22,6 +24,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.StreamSupport;
@@ -31,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The tenant admin API over real HTTP: authentication, CRUD, bad bodies, secrets, and the setup doctor. */
+/** The tenant admin API over real HTTP: authentication, CRUD, bad bodies, secrets, opaque API keys, and the setup doctor. */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class AdminApiIT {
@@ -409,6 +412,68 @@ class AdminApiIT {
         } finally {
             admin("DELETE", "/api/tenants/" + id, null);
         }
+    }
+
+    @Test
+    void opaqueApiKeysAreRegisteredListedAndRevokedAndOnlyTheirHashIsStored() throws Exception {
+        assertEquals(201, admin("PUT", "/api/tenants/keys", tenantBody("keys", logical)).statusCode());
+        try {
+            assertEquals(401, call("GET", "/api/tenants/keys/api_keys", null, null).statusCode());
+            assertEquals(404, admin("GET", "/api/tenants/nobody/api_keys", null).statusCode());
+            assertEquals(404, admin("POST", "/api/tenants/nobody/api_keys", "{\"type\":\"secret\"}").statusCode());
+            HttpResponse<String> noType = admin("POST", "/api/tenants/keys/api_keys", "{}");
+            assertEquals(422, noType.statusCode(), noType.body());
+            assertEquals("can't be blank", JSON.readTree(noType.body()).at("/errors/type/0").asText());
+            HttpResponse<String> badKey = admin("POST", "/api/tenants/keys/api_keys",
+                    "{\"type\":\"secret\",\"api_key\":\"sb_publishable_0123456789abcdefghijklmnopqrstuv\"}");
+            assertEquals(422, badKey.statusCode(), badKey.body());
+            assertEquals("must start with sb_secret_", JSON.readTree(badKey.body()).at("/errors/api_key/0").asText());
+            assertEquals(400, admin("POST", "/api/tenants/keys/api_keys", "{not json").statusCode());
+
+            HttpResponse<String> created = admin("POST", "/api/tenants/keys/api_keys", "{\"type\":\"publishable\",\"name\":\"web\"}");
+            assertEquals(201, created.statusCode(), created.body());
+            JsonNode key = JSON.readTree(created.body()).get("data");
+            String plaintext = key.get("api_key").asText();
+            assertTrue(plaintext.startsWith("sb_publishable_"), plaintext);
+            assertEquals("anon", key.get("role").asText());
+            assertTrue(created.headers().firstValue("Location").orElseThrow().endsWith("/tenants/keys/api_keys/" + key.get("id").asText()));
+            HttpResponse<String> sameName = admin("POST", "/api/tenants/keys/api_keys", "{\"type\":\"secret\",\"name\":\"web\"}");
+            assertEquals(422, sameName.statusCode(), sameName.body());
+            assertEquals("has already been taken", JSON.readTree(sameName.body()).at("/errors/name/0").asText());
+
+            HttpResponse<String> listed = admin("GET", "/api/tenants/keys/api_keys", null);
+            assertEquals(200, listed.statusCode());
+            assertFalse(listed.body().contains(plaintext.substring(20)), "the list never shows a key: " + listed.body());
+            assertEquals(1, JSON.readTree(listed.body()).get("data").size());
+            try (Connection db = TestServer.database(); Statement st = db.createStatement()) {
+                var rs = st.executeQuery("select encode(key_hash, 'hex'), key_hint from _realtime.api_keys where tenant_external_id = 'keys'");
+                assertTrue(rs.next());
+                assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(plaintext.getBytes(StandardCharsets.UTF_8))), rs.getString(1));
+                assertEquals(plaintext.substring(0, "sb_publishable_".length() + 4) + "...", rs.getString(2), "only a hint");
+            }
+
+            // The handshake checks the key before it asks for the upgrade: 400 means the key passed.
+            assertEquals(400, websocketGet("keys.localhost", plaintext).statusCode());
+            HttpResponse<String> unknown = websocketGet("keys.localhost", "sb_publishable_" + UUID.randomUUID().toString().replace("-", ""));
+            assertEquals(401, unknown.statusCode());
+            assertEquals("Unknown API key: no such key is registered for this tenant", JSON.readTree(unknown.body()).get("error").asText());
+
+            String id = key.get("id").asText();
+            assertEquals(404, admin("DELETE", "/api/tenants/crud/api_keys/" + id, null).statusCode(), "another tenant's key");
+            assertEquals(404, admin("DELETE", "/api/tenants/keys/api_keys/not-a-uuid", null).statusCode());
+            assertEquals(204, admin("DELETE", "/api/tenants/keys/api_keys/" + id, null).statusCode());
+            assertEquals(401, websocketGet("keys.localhost", plaintext).statusCode(), "revoked at once");
+            assertEquals(404, admin("DELETE", "/api/tenants/keys/api_keys/" + id, null).statusCode());
+            assertEquals(0, JSON.readTree(admin("GET", "/api/tenants/keys/api_keys", null).body()).get("data").size());
+        } finally {
+            admin("DELETE", "/api/tenants/keys", null);
+        }
+    }
+
+    private static HttpResponse<String> websocketGet(String host, String apiKey) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(TestServer.baseUrl() + "/realtime/v1/websocket?vsn=2.0.0&apikey=" + apiKey))
+                .timeout(Duration.ofSeconds(30)).header("Host", host).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static void assertNoSecrets(String body) {

@@ -3,6 +3,8 @@ package io.mudrock.realtime.startup;
 import io.mudrock.realtime.auth.ApiTokenVerifier;
 import io.mudrock.realtime.config.ConfigLoader;
 import io.mudrock.realtime.config.RealtimeConfig;
+import io.mudrock.realtime.tenant.ApiKeyFormat;
+import io.mudrock.realtime.tenant.ApiKeyKind;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -15,6 +17,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,12 +47,25 @@ class StartupBannerTest {
     }
 
     @Test
+    void theEmbeddedDatabasePrintsTheOpaqueKeysTheSeedRegisters() {
+        RealtimeConfig config = load(Map.of("API_JWT_SECRET", "api-secret", "JWT_SECRET", JWT_SECRET));
+        String banner = StartupBanner.render(config, Optional.of("psql postgresql://postgres@localhost:54322/postgres"), EXTERNAL);
+        for (ApiKeyKind kind : ApiKeyKind.values()) {
+            Matcher key = Pattern.compile("(?m)^  " + kind.type() + " key: +(\\S+)$").matcher(banner);
+            assertTrue(key.find(), banner);
+            assertEquals(ApiKeyFormat.derive(kind, JWT_SECRET), key.group(1), "the key SelfHostTenantTask registers");
+            assertTrue(key.group(1).startsWith(kind.prefix()), key.group(1));
+        }
+    }
+
+    @Test
     void withDbHostNoKeyIsPrinted() {
         RealtimeConfig config = load(Map.of("DB_HOST", "db", "API_JWT_SECRET", "api-secret", "JWT_SECRET", JWT_SECRET,
                 "SEED_SELF_HOST", "true"));
         String banner = StartupBanner.render(config, Optional.empty(), EXTERNAL);
         assertFalse(banner.contains(" key:"), banner);
         assertFalse(banner.contains("eyJ"), "no JWT of any kind: " + banner);
+        assertFalse(banner.contains("sb_"), "no opaque key: " + banner);
         assertTrue(banner.contains("not printed with DB_HOST set"), banner);
         assertTrue(banner.contains("postgres@db:5432/postgres"), banner);
     }

@@ -40,7 +40,7 @@ final class ManagementDatabase {
             migrate(postgres.getPostgresDatabase());
         }
         DataSource dataSource = postgres.getPostgresDatabase();
-        execute(dataSource, "TRUNCATE _realtime.extensions, _realtime.tenants");
+        execute(dataSource, "TRUNCATE _realtime.api_keys, _realtime.extensions, _realtime.tenants");
         return dataSource;
     }
 
