@@ -1,10 +1,10 @@
-import type { WellsChange } from "../../examples/src/lib/services/realtime-wells-service";
+import type { WellsChange, WellsPath } from "../../examples/src/lib/services/realtime-wells-service";
 import { wellsState, type WellsView } from "../../examples/src/lib/state/wells-state";
-import { getSupabaseClient } from "../../examples/src/lib/supabase/client";
+import { configureSupabase, getSupabaseClient } from "../../examples/src/lib/supabase/client";
 import type { Well } from "../../examples/src/lib/types/well";
-import { startWells } from "../../examples/src/lib/wells";
+import { WELLS_PATHS, WellsFeed } from "./feed";
 import { ViewersPanel } from "./presence";
-import { clock, WellsTable } from "./table";
+import { clock, PATH_LABELS, WellsTable } from "./table";
 
 /** `GET /api/demo/config`. */
 interface PageConfig {
@@ -67,18 +67,58 @@ function logActivity(change: WellsChange, wells: readonly Well[]): void {
   const what = document.createElement("span");
   what.className = "what";
   what.textContent = name;
+  const via = document.createElement("span");
+  via.className = "via";
+  via.dataset.via = change.via;
+  via.textContent = PATH_LABELS[change.via];
   const time = document.createElement("time");
-  time.dateTime = change.committedAt;
-  // Same machine, same clock in the usual demo; across machines this is as good as their clocks.
-  const lag = Date.now() - Date.parse(change.committedAt);
-  time.textContent = Number.isFinite(lag) && lag >= 0 && lag < 60_000 ? `${clock(change.committedAt)} · ${lag} ms` : clock(change.committedAt);
-  time.title = "commit time · delay until this page applied it";
-  item.append(tag, what, time);
+  if (change.committedAt) {
+    time.dateTime = change.committedAt;
+    // Same machine, same clock in the usual demo; across machines this is as good as their clocks.
+    const lag = Date.now() - Date.parse(change.committedAt);
+    time.textContent = Number.isFinite(lag) && lag >= 0 && lag < 60_000 ? `${clock(change.committedAt)} · ${lag} ms` : clock(change.committedAt);
+    time.title = "commit time · delay until this page applied it";
+  } else {
+    const received = new Date().toISOString();
+    time.dateTime = received;
+    time.textContent = clock(received);
+    time.title = "received (a broadcast carries no commit time)";
+  }
+  item.append(tag, what, via, time);
   list.prepend(item);
   while (list.children.length > ACTIVITY_ITEMS) {
     list.lastElementChild?.remove();
   }
   element("activity-empty").hidden = true;
+}
+
+/** The path named in the address (`?path=broadcast`), so a link opens the page on it. */
+function pathFromAddress(): WellsPath {
+  const asked = new URLSearchParams(location.search).get("path");
+  return WELLS_PATHS.find((path) => path === asked) ?? "postgres_changes";
+}
+
+function showPath(path: WellsPath): void {
+  document.body.dataset.path = path;
+  element<HTMLInputElement>(`path-${path}`).checked = true;
+  for (const hint of document.querySelectorAll<HTMLElement>("[data-path-hint]")) {
+    hint.hidden = hint.dataset.pathHint !== path;
+  }
+}
+
+function enablePathToggle(feed: WellsFeed): void {
+  showPath(feed.path);
+  element("path").addEventListener("change", (event) => {
+    const path = WELLS_PATHS.find((candidate) => candidate === (event.target as HTMLInputElement).value);
+    if (!path) {
+      return;
+    }
+    showPath(path);
+    const address = new URL(location.href);
+    address.searchParams.set("path", path);
+    history.replaceState(null, "", address);
+    void feed.use(path);
+  });
 }
 
 function enableSampleWells(): void {
@@ -87,7 +127,7 @@ function enableSampleWells(): void {
   button.addEventListener("click", async () => {
     button.disabled = true;
     try {
-      // The new row arrives like any other: through postgres_changes, not from this response.
+      // The new row arrives like any other: through the chosen path, not from this response.
       await getJson<Well>("/api/demo/wells", { method: "POST" });
     } catch (error) {
       element("connection-detail").textContent = String(error);
@@ -121,7 +161,9 @@ async function main(): Promise<void> {
       logActivity(view.lastChange, view.wells);
     }
   });
-  startWells({ url: config.url, anonKey: config.anonKey }, { loadSnapshot: () => getJson<Well[]>("/api/demo/wells") });
+  configureSupabase({ url: config.url, anonKey: config.anonKey });
+  const feed = new WellsFeed(wellsState, { loadSnapshot: () => getJson<Well[]>("/api/demo/wells") }, pathFromAddress());
+  enablePathToggle(feed);
 
   new ViewersPanel(element("viewers"), element("viewer-count")).start(getSupabaseClient());
 

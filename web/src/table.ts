@@ -1,4 +1,4 @@
-import type { WellsChange } from "../../examples/src/lib/services/realtime-wells-service";
+import type { WellsChange, WellsPath } from "../../examples/src/lib/services/realtime-wells-service";
 import type { WellsView } from "../../examples/src/lib/state/wells-state";
 import type { Well } from "../../examples/src/lib/types/well";
 
@@ -38,9 +38,25 @@ const COLUMNS: ReadonlyArray<{ key: string; render: (well: Well, cell: HTMLTable
   { key: "updated", render: (well, cell) => text(cell, "updated", clock(well.updated_at)) },
 ];
 
-/** Keeps the table's rows in step with the state, one `<tr>` per well, and shows what changed. */
+/** How the page names each path on a row and in the activity list. */
+export const PATH_LABELS: Readonly<Record<WellsPath, string>> = {
+  postgres_changes: "postgres_changes",
+  broadcast: "broadcast",
+};
+
+/** A well's row, and the path its last change came by (none for a row only a snapshot showed). */
+interface Row {
+  tr: HTMLTableRowElement;
+  well: Well;
+  via?: WellsPath;
+}
+
+/**
+ * Keeps the table's rows in step with the state, one `<tr>` per well, and shows what changed and
+ * by which path.
+ */
 export class WellsTable {
-  private readonly rows = new Map<number, { tr: HTMLTableRowElement; well: Well }>();
+  private readonly rows = new Map<number, Row>();
 
   constructor(
     private readonly body: HTMLTableSectionElement,
@@ -61,6 +77,7 @@ export class WellsTable {
       } else if (row.well !== well) {
         this.updateRow(row.tr, well);
         row.well = well;
+        showVia(row); // the name cell was rendered again
       }
       const expected: ChildNode | null = previous ? previous.nextSibling : this.body.firstChild;
       if (row.tr !== expected) {
@@ -125,11 +142,30 @@ export class WellsTable {
     }
     const row = this.rows.get(change.well.id);
     if (row) {
+      row.via = change.via;
+      showVia(row);
       row.tr.dataset.change = change.type;
       row.tr.classList.remove("flash-insert", "flash-update");
       restartAnimation(row.tr, change.type === "INSERT" ? "flash-insert" : "flash-update");
     }
   }
+}
+
+/** Marks the row with the path of its last change, under the well's name. */
+function showVia(row: Row): void {
+  const cell = row.tr.cells[0];
+  if (!cell || !row.via) {
+    return;
+  }
+  row.tr.dataset.via = row.via;
+  let badge = cell.querySelector<HTMLElement>(".via");
+  if (!badge) {
+    badge = span("via", "");
+    cell.append(badge);
+  }
+  badge.dataset.via = row.via;
+  badge.textContent = PATH_LABELS[row.via];
+  badge.title = `last change came by ${row.via === "broadcast" ? "Broadcast from Database" : "postgres_changes"}`;
 }
 
 /** Adds `className` again so its CSS animation plays from the start even if it was already set. */

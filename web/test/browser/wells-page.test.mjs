@@ -132,6 +132,8 @@ step("a row inserted by SQL appears within 2 s, highlighted", ["the page loads a
   const delay = Date.now() - committed;
   assert.ok(delay <= LIVE_MS, `appeared after ${delay} ms`);
   assert.equal(await row.getAttribute("data-change"), "INSERT", "it came as a postgres_changes INSERT, not from a snapshot");
+  assert.equal(await row.getAttribute("data-via"), "postgres_changes");
+  assert.equal(await row.locator(".via").textContent(), "postgres_changes", "the row shows the path it came by");
   assert.match(await row.getAttribute("class"), /flash-insert/);
   assert.match(await row.textContent(), /Browser Test 1-1/);
   assert.equal(await first.evaluate(() => document.body.dataset.snapshots), "1", "no resubscribe happened meanwhile");
@@ -193,3 +195,90 @@ step("a page that closes leaves presence", ["a second page shows up in presence"
   await second.close();
   await first.waitForFunction(() => document.querySelector("#viewer-count")?.textContent === "1", null, { timeout: SETTLE_MS });
 });
+
+/** Clicks the path toggle and waits until the other path's snapshot is in (its channel is live). */
+async function switchPath(page, path) {
+  const snapshots = Number(await page.evaluate(() => document.body.dataset.snapshots));
+  await page.click(`label:has(#path-${path})`);
+  await page.waitForFunction(([wanted, before]) => document.body.dataset.path === wanted
+      && document.body.dataset.status === "SUBSCRIBED" && Number(document.body.dataset.snapshots) > before,
+    [path, snapshots], { timeout: SETTLE_MS });
+}
+
+/** Inserts, updates and deletes a well in SQL; each step must reach `page` by `via` within LIVE_MS. */
+async function changesArriveBy(page, via, name) {
+  const inserted = await db.query(
+    "insert into public.wells (name, uwi, status, total_depth_m) values ($1, $2, 'planned', 900) returning id",
+    [name, `TEST-${via}-${Date.now()}`]);
+  const id = Number(inserted.rows[0].id);
+  createdIds.push(id);
+  let committed = Date.now();
+  const row = page.locator(`#wells tbody tr[data-id="${id}"]`);
+  await row.waitFor({ timeout: LIVE_MS });
+  const delays = { INSERT: Date.now() - committed };
+  assert.equal(await row.getAttribute("data-change"), "INSERT", "live, not from a snapshot");
+  assert.equal(await row.getAttribute("data-via"), via);
+  assert.equal(await row.locator(".via").textContent(), via);
+  assert.match(await row.textContent(), new RegExp(name));
+
+  await db.query("update public.wells set status = 'producing', updated_at = now() where id = $1", [id]);
+  committed = Date.now();
+  await page.waitForFunction((wellId) => document.querySelector(`#wells tr[data-id="${wellId}"] .status`)?.textContent === "producing",
+    id, { timeout: LIVE_MS });
+  delays.UPDATE = Date.now() - committed;
+  assert.equal(await row.getAttribute("data-change"), "UPDATE");
+  assert.equal(await row.getAttribute("data-via"), via);
+  assert.equal(await page.locator("#activity li:first-child .via").textContent(), via, "the activity list names the path");
+
+  await db.query("delete from public.wells where id = $1", [id]);
+  committed = Date.now();
+  await row.waitFor({ state: "detached", timeout: LIVE_MS });
+  delays.DELETE = Date.now() - committed;
+  assert.equal(await page.locator("#activity li:first-child .tag").textContent(), "DELETE");
+  assert.equal(await page.locator("#activity li:first-child .via").textContent(), via);
+  console.log(`${via}: INSERT ${delays.INSERT} ms, UPDATE ${delays.UPDATE} ms, DELETE ${delays.DELETE} ms until the page showed it`);
+}
+
+step("the toggle switches the table to Broadcast from Database", ["the page loads and shows SUBSCRIBED"], async () => {
+  await switchPath(first, "broadcast");
+  assert.equal(await first.locator("#path-broadcast").isChecked(), true);
+  assert.equal(await first.locator("#connection-detail").textContent(), "Replication connection established",
+    "the rows were read once the server's stream was up");
+  assert.equal(new URL(first.url()).searchParams.get("path"), "broadcast", "the address keeps the choice");
+  assert.equal(await first.locator('[data-path-hint="broadcast"]').isVisible(), true);
+});
+
+step("with Broadcast from Database, an INSERT, UPDATE and DELETE made in SQL show up",
+  ["the toggle switches the table to Broadcast from Database"], async () => {
+    await changesArriveBy(first, "broadcast", "Broadcast Test 1-1");
+  });
+
+step("a phone opened on ?path=broadcast gets the broadcasts too, without sideways scrolling",
+  ["with Broadcast from Database, an INSERT, UPDATE and DELETE made in SQL show up"], async () => {
+    const phone = await context.newPage();
+    await phone.setViewportSize(PHONE);
+    await phone.goto(`${BASE}/?path=broadcast`);
+    await phone.waitForFunction(() => document.body.dataset.path === "broadcast" && document.body.dataset.status === "SUBSCRIBED"
+        && Number(document.body.dataset.snapshots) >= 1, null, { timeout: SETTLE_MS });
+    await changesArriveBy(phone, "broadcast", "Broadcast Phone 1-1");
+    // A row that stays, for the screenshots: both subscribers of the topic get it.
+    const kept = await db.query("insert into public.wells (name, uwi, latitude, longitude, total_depth_m, status)"
+      + " values ('Broadcast 7-21', $1, 54.1012, -112.6843, 1875.0, 'drilling') returning id", [`TEST-kept-${Date.now()}`]);
+    const keptId = Number(kept.rows[0].id);
+    createdIds.push(keptId);
+    for (const page of [first, phone]) {
+      await page.locator(`#wells tbody tr[data-id="${keptId}"][data-via="broadcast"]`).waitFor({ timeout: LIVE_MS });
+      await page.waitForFunction(() => !document.querySelector("#wells tr.leaving"), null, { timeout: LIVE_MS });
+    }
+    await first.screenshot({ path: join(OUT, "wells-page-broadcast.png") });
+    await phone.screenshot({ path: join(OUT, "wells-page-broadcast-phone.png"), fullPage: true });
+    const [scrollWidth, width] = await phone.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    assert.ok(scrollWidth <= width, `the phone page is ${scrollWidth} px wide in a ${width} px viewport`);
+    await phone.close();
+  });
+
+step("and back to postgres_changes: the same table, marked by the other path",
+  ["with Broadcast from Database, an INSERT, UPDATE and DELETE made in SQL show up"], async () => {
+    await switchPath(first, "postgres_changes");
+    await changesArriveBy(first, "postgres_changes", "Changes Test 1-1");
+  });

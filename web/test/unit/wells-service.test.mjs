@@ -37,9 +37,10 @@ function scriptedClient() {
   const channels = [];
   return {
     channels,
-    channel(name) {
+    channel(name, options) {
       const channel = {
         name,
+        options,
         listeners: {},
         removed: false,
         on(type, filter, callback) {
@@ -54,6 +55,12 @@ function scriptedClient() {
           this.listeners.postgres_changes.callback({
             schema: "public", table: "wells", commit_timestamp: "2026-01-01T00:00:00.000Z", errors: null,
             eventType, new: {}, old: {}, ...fields,
+          });
+        },
+        broadcast(operation, fields) {
+          this.listeners.broadcast.callback({
+            type: "broadcast", event: operation, meta: { id: "m" },
+            payload: { operation, schema: "public", table: "wells", record: null, old_record: null, ...fields },
           });
         },
       };
@@ -186,4 +193,46 @@ test("the state keeps Svelte's store contract", () => {
   unsubscribe();
   state.setStatus("CLOSED", "gone");
   assert.deepEqual(seen, ["CONNECTING", "SUBSCRIBED"]);
+});
+
+test("Broadcast from Database: a private channel; the rows load once replication is ready", async () => {
+  const client = scriptedClient();
+  const state = new WellsState();
+  const snapshot = deferred();
+  let reads = 0;
+  new RealtimeWellsService("wells", () => client, "broadcast")
+    .connect(state, { loadSnapshot: () => (reads++, snapshot.promise) });
+  const [channel] = client.channels;
+  assert.deepEqual(channel.options, { config: { private: true, broadcast: { replication_ready: true } } });
+  assert.deepEqual(channel.listeners.broadcast.filter, { event: "*" });
+  channel.status("SUBSCRIBED");
+  await new Promise((r) => setImmediate(r));
+  assert.equal(reads, 0, "sends before the stream is up are not streamed: no snapshot yet");
+  channel.listeners.system.callback({ extension: "system", status: "ok", message: "Replication connection established", channel: "wells" });
+  assert.equal(reads, 1);
+  assert.equal(state.view.detail, "Replication connection established");
+  channel.broadcast("INSERT", { record: well(3) });
+  snapshot.resolve([well(1)]);
+  await until("the snapshot", () => state.view.snapshots === 1);
+  assert.deepEqual(ids(state), [3, 1]);
+  assert.equal(state.view.lastChange.via, "broadcast");
+  assert.equal(state.view.lastChange.committedAt, null, "a broadcast carries no commit time");
+
+  channel.broadcast("UPDATE", { record: well(1, "Renamed"), old_record: well(1) });
+  assert.equal(state.view.wells[1].name, "Renamed");
+  channel.broadcast("DELETE", { old_record: well(3) });
+  assert.deepEqual(ids(state), [1], "a delete goes by old_record.id");
+  channel.broadcast("INSERT", { table: "notes", record: well(9) });
+  channel.broadcast("TRUNCATE", {});
+  assert.deepEqual(ids(state), [1], "another table's message and an unknown operation change nothing");
+});
+
+test("postgres_changes marks its changes with their path and commit time", async () => {
+  const client = scriptedClient();
+  const state = new WellsState();
+  new RealtimeWellsService("wells-changes", () => client).connect(state);
+  client.channels[0].status("SUBSCRIBED");
+  client.channels[0].change("INSERT", { new: well(1) });
+  assert.equal(state.view.lastChange.via, "postgres_changes");
+  assert.equal(state.view.lastChange.committedAt, "2026-01-01T00:00:00.000Z");
 });

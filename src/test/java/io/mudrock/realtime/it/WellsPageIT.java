@@ -36,7 +36,8 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 /**
  * The live wells page at {@code /}: its files and endpoints over HTTP, then the page itself in
  * headless Chromium (web/test/browser/wells-page.test.mjs: SUBSCRIBED, live INSERT/UPDATE/DELETE,
- * presence across two pages, screenshots under {@code target/}).
+ * presence across two pages, the same changes with the toggle on Broadcast from Database and back,
+ * screenshots under {@code target/}).
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
