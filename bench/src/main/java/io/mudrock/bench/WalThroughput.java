@@ -64,7 +64,6 @@ public final class WalThroughput {
                     "affinity", "all cores"));
             res.put("transports", env.transports);
             db.ensureSchema();
-            rls(db, o.str("rls", "off"));
             for (int rowsPerTx : shapes) {
                 Map<String, Object> shape = new LinkedHashMap<>();
                 shape.put("rows_per_tx", rowsPerTx);
@@ -118,6 +117,8 @@ public final class WalThroughput {
         try {
             try {
                 server = env.startServer(transport);
+                // after the start: the server's first start on this database migrates wells to RLS enabled
+                rls(db, o.str("rls", "off"));
             } catch (IOException e) {
                 problem = "our server did not start: " + firstLine(e.getMessage());
                 System.out.println(e.getMessage());
@@ -175,7 +176,7 @@ public final class WalThroughput {
             c.put("backlog_end_lsn", endLsn);
             System.out.printf("[%s] backlog written in %.1f s (end LSN %s)%n", transport, genS, endLsn);
             if (client != null) {
-                drain(server, frames, firstNanos, lastNanos, prof, total, rowsPerTx, transport, c, res);
+                drain(server, client, frames, firstNanos, lastNanos, prof, total, rowsPerTx, transport, c, res);
             }
             return new Drain(c, endLsn);
         } finally {
@@ -195,7 +196,7 @@ public final class WalThroughput {
     }
 
     /** (c): resumes the stopped server and times the subscriber receiving every backlog change. */
-    private void drain(ServerProcess server, AtomicLong frames, AtomicLong firstNanos, AtomicLong lastNanos,
+    private void drain(ServerProcess server, WsClient client, AtomicLong frames, AtomicLong firstNanos, AtomicLong lastNanos,
                        Profiler prof, int total, int rowsPerTx, String transport, Map<String, Object> c, Results res)
             throws Exception {
         long base = frames.get();
@@ -233,10 +234,12 @@ public final class WalThroughput {
             rate = total / firstToLast;
             cpuPerChange = (cpu1 - cpu0) / total * 1e6;
         } else {
+            // a subscriber that falls too far behind is closed by the server (1013): say so
+            String closed = client.joinedCount() == 0 ? "; the server closed the subscriber: " + client.lastFailure() : "";
             c.put("problem", "only " + got + " of " + total + " changes arrived (no progress for "
-                    + o.integer("stall-s", 30) + " s)");
+                    + o.integer("stall-s", 30) + " s)" + closed);
             res.note("(c) [" + transport + "] rows/tx=" + rowsPerTx + ": only " + got + " of " + total
-                    + " changes reached the subscriber");
+                    + " changes reached the subscriber" + closed);
         }
         c.put("changes_per_s", rate);
         c.put("server_cpu_us_per_change", cpuPerChange);
