@@ -199,23 +199,31 @@ public final class Latency {
         volatile long elapsedNanos;
         private final List<Thread> threads = new ArrayList<>();
         private final AtomicReference<Exception> failure = new AtomicReference<>();
-        private long recordFrom;
+        private final CountDownLatch go = new CountDownLatch(1);
+        private volatile long t0;
+        private volatile long recordFrom;
 
-        void start(BenchDb db, Path path, double rate, int warmupS, int connections) {
-            long t0 = System.nanoTime();
-            recordFrom = t0 + TimeUnit.SECONDS.toNanos(warmupS);
+        /** Opens every connection first, so the schedule starts with all of them ready (no catch-up burst). */
+        void start(BenchDb db, Path path, double rate, int warmupS, int connections) throws InterruptedException {
+            CountDownLatch ready = new CountDownLatch(connections);
             for (int i = 0; i < connections; i++) {
                 int slot = i;
-                Thread t = new Thread(() -> commitLoop(db, path, rate, connections, slot, t0), "load-" + i);
+                Thread t = new Thread(() -> commitLoop(db, path, rate, connections, slot, ready), "load-" + i);
                 t.setDaemon(true);
                 threads.add(t);
                 t.start();
             }
+            ready.await();
+            t0 = System.nanoTime();
+            recordFrom = t0 + TimeUnit.SECONDS.toNanos(warmupS);
+            go.countDown();
         }
 
-        private void commitLoop(BenchDb db, Path path, double rate, int connections, int slot, long t0) {
+        private void commitLoop(BenchDb db, Path path, double rate, int connections, int slot, CountDownLatch ready) {
             try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(path.sql)) {
                 c.setAutoCommit(true);
+                ready.countDown();
+                go.await();
                 long n = slot;
                 while (!stop.get()) {
                     if (rate > 0) {
@@ -235,6 +243,7 @@ public final class Latency {
             } catch (Exception e) {
                 failure.compareAndSet(null, e);
                 stop.set(true);
+                ready.countDown();
             }
         }
 
