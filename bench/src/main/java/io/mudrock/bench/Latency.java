@@ -365,6 +365,11 @@ public final class Latency {
         }
     }
 
+    /** A percentile in ms, or "none timed" when no recorded row arrived (a histogram's empty percentile reads 0). */
+    private static String millis(Histogram h, double percentile) {
+        return h.getTotalCount() == 0 ? "none timed" : Results.fmt(h.getValueAtPercentile(percentile) / 1000.0);
+    }
+
     private Map<String, Object> ours(BenchDb db, ServerProcess server, int subscribers, int users, boolean rls, int seconds,
                                      Results res, String target) throws Exception {
         String contender = path == Path.CHANGES ? "MudRock" : "MudRock Broadcast from Database";
@@ -478,9 +483,8 @@ public final class Latency {
                     h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0,
                     Math.max(0, expected - got), serverTx, (cpu1 - cpu0) / all * 1e6);
             res.row(contender + " [" + transport + "]", String.format("%,d", subscribers), rlsText, Results.fmt(load.committed.get() / loadS),
-                    Results.fmt(all / busyS), Results.fmt(h.getValueAtPercentile(50) / 1000.0),
-                    Results.fmt(h.getValueAtPercentile(99) / 1000.0), Results.fmt(h.getValueAtPercentile(99.9) / 1000.0),
-                    Results.fmt(h.getMaxValue() / 1000.0), String.format("%,d", Math.max(0, expected - got)),
+                    Results.fmt(all / busyS), millis(h, 50), millis(h, 99), millis(h, 99.9),
+                    millis(h, 100), String.format("%,d", Math.max(0, expected - got)),
                     Results.fmt(serverTx), target);
         }
         return m;
