@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Workload 2 - end-to-end latency, commit to receipt, under a 1-row-transaction load: Debezium
-# embedded (baseline) and our server with RLS on (10 users) and off (1, 100, 1,000 subscribers).
-# Options (passed through): --duration-s 30 --subscribers 1,100,1000 --rls-users 10
-#   --rls-subscribers 100 --rate 4000 (commits/s; 0 = as fast as one connection commits) --debezium on|off
-#   --db-broadcast on|off (Broadcast from Database phases: realtime.send at the same rate, 1, 100, 1,000 subscribers)
-#   --warmup-s 5 (load before the recorded window; those rows are not timed)
-#   --transports jakarta,servlet-upgrade (RLS on runs on the first; RLS off on each in turn, same run)
+# embedded (baseline), then on each transport our server with RLS on (up to 10 users) and off, 1, 100,
+# 1,000 subscribers, and Broadcast from Database (realtime.send from several connections).
+# Options (passed through): --duration-s 30 --warmup-s 5 (load before the recorded window; not timed)
+#   --subscribers 1,100,1000 --rls-subscribers 1,100,1000 --rls-users 10
+#   --rate 4000 (postgres_changes commits/s from one connection; 0 = as fast as it commits) --debezium on|off
+#   --db-broadcast on|off --bdb-rate 10000 (realtime.send calls/s offered) --bdb-connections 8 (loader connections)
+#   --end-wait-s 60 (how long each subscriber gets after the load for the END row)
+#   --transports jakarta,servlet-upgrade (every phase on each in turn, each RLS setting on a fresh server, same run)
 source "$(dirname "$0")/common.sh"
 run_workload latency "$@"

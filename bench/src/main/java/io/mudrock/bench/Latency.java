@@ -18,16 +18,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Workload 2 — end-to-end latency, commit to receipt. A load generator commits 1-row inserts
  * into wells as fast as one connection can (synchronous_commit on, so fsync-bound) for D seconds;
  * each row's name carries the epoch microseconds taken just before its INSERT is sent, and the
  * receiver subtracts it from the epoch microseconds at receipt (same machine clock).
- * Phases: Debezium embedded under the same load (baseline); our server with 10 distinct users
- * on an RLS-enabled wells; then, with RLS off, 1, 100 and 1,000 subscribers; then Broadcast from
- * Database with 1, 100 and 1,000 subscribers of a public channel, the load calling
- * {@code realtime.send} instead of inserting into wells (the message's payload carries the name).
+ * Phases: Debezium embedded under the same load (baseline); then, on each transport in turn, our
+ * server with 1, 100 and 1,000 subscribers of up to 10 distinct users on an RLS-enabled wells; with
+ * RLS off, 1, 100 and 1,000 subscribers; then Broadcast from Database with 1, 100 and 1,000
+ * subscribers of a public channel, several loader connections calling {@code realtime.send} at
+ * {@code --bdb-rate} instead of inserting into wells (the message's payload carries the name).
  */
 public final class Latency {
 
@@ -72,24 +75,34 @@ public final class Latency {
     private volatile int ready;
     private volatile int ended;
 
+    /** Seconds every subscriber gets after the load to receive the {@code END} row. */
+    private final int endWaitS;
+
     public Latency(Bench.Options o) {
         this.o = o;
         this.env = new Bench.Env(o);
         this.warmupS = o.integer("warmup-s", 5);
+        this.endWaitS = o.integer("end-wait-s", 60);
     }
 
     /** The WebSocket transport of the server being measured. */
     private String transport;
 
+    private static List<Integer> ints(String list) {
+        List<Integer> out = new ArrayList<>();
+        for (String s : list.split(",")) {
+            out.add(Integer.parseInt(s.trim()));
+        }
+        return out;
+    }
+
     public int run() throws Exception {
         transport = env.transports.get(0);
         int seconds = o.integer("duration-s", 30);
-        List<Integer> counts = new ArrayList<>();
-        for (String s : o.str("subscribers", "1,100,1000").split(",")) {
-            counts.add(Integer.parseInt(s.trim()));
-        }
+        List<Integer> counts = ints(o.str("subscribers", "1,100,1000"));
         int rlsUsers = o.integer("rls-users", 10);
-        int rlsSubscribers = o.integer("rls-subscribers", 100);
+        List<Integer> rlsCounts = ints(o.str("rls-subscribers", "1,100,1000"));
+        boolean dbBroadcast = !o.str("db-broadcast", "on").equals("off");
         Results res = new Results("latency", o.str("command", "bench/run-latency.sh"));
         res.put("options", o.all());
         res.put("reference", Map.of(
@@ -98,62 +111,67 @@ public final class Latency {
                 "target", "p99 <= 10 ms with 100 subscribers and <= 50 ms with 1,000 (RLS off); RLS on costs at most one "
                         + "database round trip per transaction per distinct claims group"));
         res.row("contender", "subscribers", "RLS", "commits/s", "deliveries/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms",
-                "not in 60 s after load", "server DB tx per commit", "reference / target");
+                "not in " + endWaitS + " s after load", "server DB tx per commit", "reference / target");
         List<Map<String, Object>> phases = new ArrayList<>();
         res.put("phases", phases);
+        res.put("transports", env.transports);
 
         try (BenchDb db = env.startDb()) {
             res.put("postgres", Map.of("synchronous_commit", db.setting("synchronous_commit"), "affinity", "all cores"));
-            ServerProcess server = null;
-            String problem = null;
-            try {
-                server = env.startServer(transport);
-            } catch (Exception e) {
-                problem = "our server did not start: " + WalThroughput.firstLine(e.getMessage());
-            }
             db.ensureSchema();
             try {
                 if (!o.str("debezium", "on").equals("off")) {
                     phases.add(debezium(db, seconds, res));
                 }
-                if (problem == null) {
-                    // RLS on first: the server's migration leaves wells with RLS enabled
+            } catch (PhaseFailed e) {
+                res.note(e.getMessage());
+            }
+            // Every transport gets the same phases, each RLS setting on a fresh server (nothing cached from before).
+            for (String next : env.transports) {
+                transport = next;
+                try {
                     setRls(db, true);
-                    phases.add(ours(db, server, rlsSubscribers, rlsUsers, true, seconds, res, "<= 1 DB round trip per tx per claims group"));
+                    try (ServerProcess server = startOrNote(res)) {
+                        for (int k : rlsCounts) {
+                            int users = Math.min(rlsUsers, k);
+                            phases.add(ours(db, server, k, users, true, seconds, res,
+                                    "<= 1 DB round trip per tx per claims group"));
+                        }
+                    }
                     setRls(db, false);
-                    // RLS off on every transport in turn, each on a fresh server (nothing cached from before)
-                    for (String next : env.transports) {
-                        server.close();
-                        server = null;
-                        server = env.startServer(next);
-                        transport = next;
+                    try (ServerProcess server = startOrNote(res)) {
                         for (int k : counts) {
                             String target = k == 100 ? "p99 <= 10 ms" : k == 1000 ? "p99 <= 50 ms" : "";
                             phases.add(ours(db, server, k, 1, false, seconds, res, target));
                         }
-                    }
-                    if (!o.str("db-broadcast", "on").equals("off")) {
-                        path = Path.DB_BROADCAST;
-                        for (int k : counts) {
-                            phases.add(ours(db, server, k, 1, false, seconds, res,
-                                    "upstream: 10,000 msgs/s at p50 46 ms"));
+                        if (dbBroadcast) {
+                            path = Path.DB_BROADCAST;
+                            for (int k : counts) {
+                                phases.add(ours(db, server, k, 1, false, seconds, res,
+                                        k == 1 ? "upstream: 10,000 msgs/s at p50 46 ms" : ""));
+                            }
                         }
-                        path = Path.CHANGES;
                     }
-                } else {
-                    res.note("our server not measured: " + problem);
-                }
-            } catch (PhaseFailed e) {
-                res.note(e.getMessage());
-            } finally {
-                if (server != null) {
-                    res.put("server_log", server.log().toString());
-                    server.close();
+                } catch (PhaseFailed e) {
+                    res.note("[" + transport + "] " + e.getMessage());
+                } finally {
+                    path = Path.CHANGES;
                 }
             }
         }
         res.finish(env.results);
         return 0;
+    }
+
+    /** A fresh server on {@link #transport}; its console log goes into the result. */
+    private ServerProcess startOrNote(Results res) throws PhaseFailed {
+        try {
+            ServerProcess server = env.startServer(transport);
+            res.put("server_log_" + transport, server.log().toString());
+            return server;
+        } catch (Exception e) {
+            throw new PhaseFailed("our server did not start: " + WalThroughput.firstLine(e.getMessage()));
+        }
     }
 
     static final class PhaseFailed extends Exception {
@@ -168,57 +186,87 @@ public final class Latency {
         }
     }
 
-    /** Commits 1-row inserts from one connection until stopped; returns the number committed. */
     /**
-     * Commits 1-row transactions at a fixed rate. For the first {@code warmupS} seconds rows are
-     * named {@code W...}, which no receiver times, so JIT compilation and connection set-up right
-     * after a (re)start do not count; then {@code L<epoch µs>}, counted in {@code committed}.
+     * Commits 1-row transactions at a fixed total rate from {@code connections} connections, each
+     * on its own thread with its share of the schedule (connection i takes slots i, i+N, ...). For
+     * the first {@code warmupS} seconds rows are named {@code W...}, which no receiver times, so JIT
+     * compilation and connection set-up right after a (re)start do not count; then
+     * {@code L<epoch µs>}, counted in {@code committed}.
      */
     private static final class Load {
         final AtomicBoolean stop = new AtomicBoolean();
-        volatile long committed;
+        final AtomicLong committed = new AtomicLong();
         volatile long elapsedNanos;
+        private final List<Thread> threads = new ArrayList<>();
+        private final AtomicReference<Exception> failure = new AtomicReference<>();
+        private final CountDownLatch go = new CountDownLatch(1);
+        private volatile long t0;
+        private volatile long recordFrom;
 
-        CompletableFuture<Void> start(BenchDb db, Path path, double rate, int warmupS) {
-            return CompletableFuture.runAsync(() -> {
-                try (Connection c = db.connect();
-                     PreparedStatement ps = c.prepareStatement(path.sql)) {
-                    c.setAutoCommit(true);
-                    long t0 = System.nanoTime();
-                    long recordFrom = t0 + TimeUnit.SECONDS.toNanos(warmupS);
-                    long n = 0;
-                    long recorded = 0;
-                    while (!stop.get()) {
-                        if (rate > 0) {
-                            long due = t0 + (long) (n * 1e9 / rate);
-                            long wait = due - System.nanoTime();
-                            if (wait > 0) {
-                                TimeUnit.NANOSECONDS.sleep(wait);
-                            }
-                        }
-                        boolean warm = System.nanoTime() >= recordFrom;
-                        ps.setString(1, (warm ? "L" : "W") + Bench.epochMicros());
-                        ps.execute();
-                        n++;
-                        if (warm) {
-                            committed = ++recorded;
+        /** Opens every connection first, so the schedule starts with all of them ready (no catch-up burst). */
+        void start(BenchDb db, Path path, double rate, int warmupS, int connections) throws InterruptedException {
+            CountDownLatch ready = new CountDownLatch(connections);
+            for (int i = 0; i < connections; i++) {
+                int slot = i;
+                Thread t = new Thread(() -> commitLoop(db, path, rate, connections, slot, ready), "load-" + i);
+                t.setDaemon(true);
+                threads.add(t);
+                t.start();
+            }
+            ready.await();
+            t0 = System.nanoTime();
+            recordFrom = t0 + TimeUnit.SECONDS.toNanos(warmupS);
+            go.countDown();
+        }
+
+        private void commitLoop(BenchDb db, Path path, double rate, int connections, int slot, CountDownLatch ready) {
+            try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(path.sql)) {
+                c.setAutoCommit(true);
+                ready.countDown();
+                go.await();
+                long n = slot;
+                while (!stop.get()) {
+                    if (rate > 0) {
+                        long wait = t0 + (long) (n * 1e9 / rate) - System.nanoTime();
+                        if (wait > 0) {
+                            TimeUnit.NANOSECONDS.sleep(wait);
                         }
                     }
-                    elapsedNanos = System.nanoTime() - Math.max(t0, recordFrom);
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
+                    boolean warm = System.nanoTime() >= recordFrom;
+                    ps.setString(1, (warm ? "L" : "W") + Bench.epochMicros());
+                    ps.execute();
+                    n += connections;
+                    if (warm) {
+                        committed.incrementAndGet();
+                    }
                 }
-            });
+            } catch (Exception e) {
+                failure.compareAndSet(null, e);
+                stop.set(true);
+                ready.countDown();
+            }
+        }
+
+        void stopAndJoin() throws Exception {
+            stop.set(true);
+            for (Thread t : threads) {
+                t.join();
+            }
+            elapsedNanos = System.nanoTime() - recordFrom;
+            if (failure.get() != null) {
+                throw failure.get();
+            }
         }
     }
 
     /** Warm-up, then {@code seconds} of recorded load, then the {@code END} row every receiver waits for. */
     private Load runLoad(BenchDb db, int seconds) throws Exception {
         Load load = new Load();
-        CompletableFuture<Void> running = load.start(db, path, o.dbl("rate", 4000), warmupS);
+        boolean broadcast = path == Path.DB_BROADCAST;
+        load.start(db, path, broadcast ? o.dbl("bdb-rate", 10_000) : o.dbl("rate", 4000), warmupS,
+                broadcast ? o.integer("bdb-connections", 8) : 1);
         Thread.sleep((warmupS + seconds) * 1000L);
-        load.stop.set(true);
-        running.join();
+        load.stopAndJoin();
         insert(db, "END");
         return load;
     }
@@ -264,11 +312,11 @@ public final class Latency {
         Load load = runLoad(db, seconds);
         JsonNode r = child.get(10, TimeUnit.MINUTES);
         db.dropSlot(slot);
-        double commitsPerS = load.committed / (load.elapsedNanos / 1e9);
+        double commitsPerS = load.committed.get() / (load.elapsedNanos / 1e9);
         JsonNode lat = r.get("latency_ms");
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("contender", "debezium");
-        m.put("commits", load.committed);
+        m.put("commits", load.committed.get());
         m.put("commits_per_s", commitsPerS);
         m.put("received", r.get("changes").asLong());
         m.put("latency_ms", lat);
@@ -277,7 +325,7 @@ public final class Latency {
         res.row("Debezium embedded 3.6.1 (consumer)", "1", "n/a", Results.fmt(commitsPerS),
                 Results.fmt(r.get("changes").asLong() / (load.elapsedNanos / 1e9)), Results.fmt(lat.get("p50").asDouble()),
                 Results.fmt(lat.get("p99").asDouble()), Results.fmt(lat.get("p999").asDouble()),
-                Results.fmt(lat.get("max").asDouble()), Long.toString(Math.max(0, load.committed - r.get("changes").asLong())), "",
+                Results.fmt(lat.get("max").asDouble()), Long.toString(Math.max(0, load.committed.get() - r.get("changes").asLong())), "",
                 "p50 ~440 ms, p99 ~1.4 s");
         return m;
     }
@@ -317,6 +365,11 @@ public final class Latency {
         }
     }
 
+    /** A percentile in ms, or "none timed" when no recorded row arrived (a histogram's empty percentile reads 0). */
+    private static String millis(Histogram h, double percentile) {
+        return h.getTotalCount() == 0 ? "none timed" : Results.fmt(h.getValueAtPercentile(percentile) / 1000.0);
+    }
+
     private Map<String, Object> ours(BenchDb db, ServerProcess server, int subscribers, int users, boolean rls, int seconds,
                                      Results res, String target) throws Exception {
         String contender = path == Path.CHANGES ? "MudRock" : "MudRock Broadcast from Database";
@@ -330,6 +383,9 @@ public final class Latency {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("contender", path == Path.CHANGES ? "our_server" : "our_server_broadcast_from_database");
         m.put("transport", transport);
+        boolean broadcast = path == Path.DB_BROADCAST;
+        m.put("offered_commits_per_s", broadcast ? o.dbl("bdb-rate", 10_000) : o.dbl("rate", 4000));
+        m.put("loader_connections", broadcast ? o.integer("bdb-connections", 8) : 1);
         m.put("subscribers", subscribers);
         m.put("rls", rls);
         m.put("distinct_users", users);
@@ -375,7 +431,7 @@ public final class Latency {
             prof.start();
             Load load = runLoad(db, seconds);
             long waitStart = System.nanoTime();
-            long wait = System.currentTimeMillis() + 60_000;
+            long wait = System.currentTimeMillis() + endWaitS * 1000L;
             while (ended < subscribers && System.currentTimeMillis() < wait) {
                 Thread.sleep(100);
             }
@@ -398,10 +454,10 @@ public final class Latency {
             // window still delivering them, and its rate is what it got through in all that time.
             long all = got + warmupDeliveries;
             double busyS = warmupS + loadS + drainS;
-            long expected = load.committed * subscribers;
-            double serverTx = (x1 - x0 - load.committed - 4) / (double) load.committed;
-            m.put("commits", load.committed);
-            m.put("commits_per_s", load.committed / loadS);
+            long expected = load.committed.get() * subscribers;
+            double serverTx = (x1 - x0 - load.committed.get() - 4) / (double) load.committed.get();
+            m.put("commits", load.committed.get());
+            m.put("commits_per_s", load.committed.get() / loadS);
             m.put("deliveries_expected", expected);
             m.put("deliveries_received", got);
             m.put("deliveries_per_s", all / busyS);
@@ -413,15 +469,22 @@ public final class Latency {
             m.put("client_cpu_utilisation", (clientCpu1 - clientCpu0) / loadS);
             m.put("server_db_transactions_per_commit", serverTx);
             m.put("end_marker_received_by", ended);
+            // a subscriber too far behind is closed by the server (1013) rather than stalling the stream
+            int closed = subscribers - client.joinedCount();
+            m.put("subscribers_closed_by_server", closed);
+            if (closed > 0) {
+                m.put("close_reason", client.lastFailure());
+                res.note(contender + " [" + transport + "], " + subscribers + " subscribers, RLS " + rlsText + ": "
+                        + closed + " closed by the server, last: " + client.lastFailure());
+            }
             System.out.printf(contender + ", %,d subscribers, RLS %s: %,.0f commits/s, %,.0f deliveries/s, p50 %.2f ms p99 %.2f ms "
-                            + "p99.9 %.2f ms max %.1f ms, not in 60 s after load %,d, server DB tx per commit %.2f, server CPU %.2f µs/delivery%n",
-                    subscribers, rlsText, load.committed / loadS, all / busyS, h.getValueAtPercentile(50) / 1000.0,
+                            + "p99.9 %.2f ms max %.1f ms, not in " + endWaitS + " s after load %,d, server DB tx per commit %.2f, server CPU %.2f µs/delivery%n",
+                    subscribers, rlsText, load.committed.get() / loadS, all / busyS, h.getValueAtPercentile(50) / 1000.0,
                     h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0,
                     Math.max(0, expected - got), serverTx, (cpu1 - cpu0) / all * 1e6);
-            res.row(contender + " [" + transport + "]", String.format("%,d", subscribers), rlsText, Results.fmt(load.committed / loadS),
-                    Results.fmt(all / busyS), Results.fmt(h.getValueAtPercentile(50) / 1000.0),
-                    Results.fmt(h.getValueAtPercentile(99) / 1000.0), Results.fmt(h.getValueAtPercentile(99.9) / 1000.0),
-                    Results.fmt(h.getMaxValue() / 1000.0), String.format("%,d", Math.max(0, expected - got)),
+            res.row(contender + " [" + transport + "]", String.format("%,d", subscribers), rlsText, Results.fmt(load.committed.get() / loadS),
+                    Results.fmt(all / busyS), millis(h, 50), millis(h, 99), millis(h, 99.9),
+                    millis(h, 100), String.format("%,d", Math.max(0, expected - got)),
                     Results.fmt(serverTx), target);
         }
         return m;

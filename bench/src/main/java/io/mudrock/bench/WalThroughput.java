@@ -62,61 +62,250 @@ public final class WalThroughput {
         try (BenchDb db = env.startDb()) {
             res.put("postgres", Map.of("version", "17 (zonky embedded)", "synchronous_commit", db.setting("synchronous_commit"),
                     "affinity", "all cores"));
-            ServerProcess server = null;
-            String serverProblem = null;
-            try {
-                // One subscriber: the transport is measured only on the first of --transports (default jakarta).
-                res.put("transport", env.transports.get(0));
-                server = env.startServer();
-            } catch (IOException e) {
-                serverProblem = "our server did not start: " + firstLine(e.getMessage());
-                System.out.println(e.getMessage());
-            }
+            res.put("transports", env.transports);
             db.ensureSchema();
-            rls(db, o.str("rls", "off"));
-            AtomicLong frames = new AtomicLong();
-            AtomicLong probes = new AtomicLong();
-            AtomicLong firstNanos = new AtomicLong();
-            AtomicLong lastNanos = new AtomicLong();
-            WsClient client = null;
-            try {
-                if (server != null) {
-                    client = new WsClient("127.0.0.1", env.serverPort, Subscriber.socketPath(), 1, 1000,
-                            (conn, binary, buf, pos, len) -> {
-                                // probes are named 'probe'; only backlog rows ('well ...') count
-                                if (binary || !Subscriber.isPostgresChange(buf, pos, len)) {
-                                    return;
-                                }
-                                if (WsClient.indexOf(buf, pos, pos + len, PROBE) >= 0) {
-                                    probes.incrementAndGet();
-                                } else if (WsClient.indexOf(buf, pos, pos + len, WELL) >= 0) {
-                                    long now = System.nanoTime();
-                                    frames.incrementAndGet();
-                                    firstNanos.compareAndSet(0, now);
-                                    lastNanos.set(now);
-                                }
-                            });
-                    serverProblem = probe(db, client, probes);
+            for (int rowsPerTx : shapes) {
+                Map<String, Object> shape = new LinkedHashMap<>();
+                shape.put("rows_per_tx", rowsPerTx);
+                System.out.printf("%n-- shape: %d row(s) per transaction, %,d changes%n", rowsPerTx, total);
+                Map<String, Object> byTransport = new LinkedHashMap<>();
+                shape.put("our_server", byTransport);
+                Baselines base = null;
+                for (String transport : env.transports) {
+                    // the first transport's backlog is also drained by the baselines, from their own slots
+                    Drain d = drainOurs(db, transport, total, rowsPerTx, base == null, res);
+                    byTransport.put(transport, d.result());
+                    if (base == null) {
+                        base = baselines(db, d.endLsn(), total, withDebezium, shape);
+                        baselineRows(res, rowsPerTx, total, base);
+                    }
+                    ourRow(res, rowsPerTx, transport, d.result(), base);
                 }
-                if (serverProblem != null) {
-                    res.note("(c) not measured: " + serverProblem);
-                }
-                for (int rowsPerTx : shapes) {
-                    shapeResults.add(runShape(db, server, serverProblem == null ? client : null, frames, firstNanos,
-                            lastNanos, total, rowsPerTx, withDebezium, res));
-                }
-            } finally {
-                if (client != null) {
-                    client.close();
-                }
-                if (server != null) {
-                    res.put("server_log", server.log().toString());
-                    server.close();
-                }
+                shapeResults.add(shape);
             }
         }
         res.finish(env.results);
         return 0;
+    }
+
+    private static final String[] SLOTS = {"bench_recvlogical", "bench_pgjdbc", "bench_debezium"};
+
+    /** What our server did with one backlog: its result and where the backlog ends in the WAL. */
+    private record Drain(Map<String, Object> result, String endLsn) {
+    }
+
+    /** The changes/s of the contenders that are not our server, on one shape; NaN where not measured. */
+    private record Baselines(double recvlogical, double pgjdbc, double debezium) {
+    }
+
+    /**
+     * Starts a fresh server on {@code transport}, joins one subscriber, proves it delivers, then
+     * stops the server, writes the backlog and measures (c) draining it. With {@code baselineSlots}
+     * the baselines' slots are created just before the backlog, so they decode the same WAL.
+     */
+    private Drain drainOurs(BenchDb db, String transport, int total, int rowsPerTx, boolean baselineSlots,
+                            Results res) throws Exception {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("transport", transport);
+        AtomicLong frames = new AtomicLong();
+        AtomicLong probes = new AtomicLong();
+        AtomicLong firstNanos = new AtomicLong();
+        AtomicLong lastNanos = new AtomicLong();
+        ServerProcess server = null;
+        WsClient client = null;
+        String problem = null;
+        try {
+            try {
+                server = env.startServer(transport);
+                // after the start: the server's first start on this database migrates wells to RLS enabled
+                rls(db, o.str("rls", "off"));
+            } catch (IOException e) {
+                problem = "our server did not start: " + firstLine(e.getMessage());
+                System.out.println(e.getMessage());
+            }
+            if (server != null) {
+                client = new WsClient("127.0.0.1", env.serverPort, Subscriber.socketPath(), 1, 1000,
+                        (conn, binary, buf, pos, len) -> {
+                            // probes are named 'probe'; only backlog rows ('well ...') count
+                            if (binary || !Subscriber.isPostgresChange(buf, pos, len)) {
+                                return;
+                            }
+                            if (WsClient.indexOf(buf, pos, pos + len, PROBE) >= 0) {
+                                probes.incrementAndGet();
+                            } else if (WsClient.indexOf(buf, pos, pos + len, WELL) >= 0) {
+                                long now = System.nanoTime();
+                                frames.incrementAndGet();
+                                firstNanos.compareAndSet(0, now);
+                                lastNanos.set(now);
+                            }
+                        });
+                problem = probe(db, client, probes);
+            }
+            if (problem != null) {
+                res.note("(c) [" + transport + "] rows/tx=" + rowsPerTx + " not measured: " + problem);
+                c.put("problem", problem);
+                client = closeQuietly(client);
+            }
+            if (baselineSlots) {
+                for (String s : SLOTS) {
+                    db.createSlot(s);
+                }
+            }
+            // JFR is started before the stop: jcmd cannot attach to a stopped process.
+            Profiler prof = client == null ? null : new Profiler(server, env.work.resolve("profiles"),
+                    "wal-" + rowsPerTx + "-" + transport, !o.str("profile", "on").equals("off"));
+            if (client != null) {
+                prof.start();
+                server.suspend();
+            }
+            double genS;
+            String endLsn;
+            try {
+                long t = System.nanoTime();
+                generate(db, total, rowsPerTx);
+                genS = (System.nanoTime() - t) / 1e9;
+                endLsn = db.currentLsn();
+                db.bumpWal();
+            } catch (Exception e) {
+                if (client != null) {
+                    server.resume();
+                }
+                throw e;
+            }
+            c.put("backlog_written_s", genS);
+            c.put("backlog_end_lsn", endLsn);
+            System.out.printf("[%s] backlog written in %.1f s (end LSN %s)%n", transport, genS, endLsn);
+            if (client != null) {
+                drain(server, client, frames, firstNanos, lastNanos, prof, total, rowsPerTx, transport, c, res);
+            }
+            return new Drain(c, endLsn);
+        } finally {
+            closeQuietly(client);
+            if (server != null) {
+                c.put("server_log", server.log().toString());
+                server.close();
+            }
+        }
+    }
+
+    private static WsClient closeQuietly(WsClient client) {
+        if (client != null) {
+            client.close();
+        }
+        return null;
+    }
+
+    /** (c): resumes the stopped server and times the subscriber receiving every backlog change. */
+    private void drain(ServerProcess server, WsClient client, AtomicLong frames, AtomicLong firstNanos, AtomicLong lastNanos,
+                       Profiler prof, int total, int rowsPerTx, String transport, Map<String, Object> c, Results res)
+            throws Exception {
+        long base = frames.get();
+        firstNanos.set(0);
+        double cpu0 = server.cpuSeconds();
+        long t0 = System.nanoTime();
+        server.resume();
+        long stallLimit = TimeUnit.SECONDS.toNanos(o.integer("stall-s", 30));
+        long lastSeen = base;
+        long lastProgress = System.nanoTime();
+        while (frames.get() - base < total) {
+            Thread.sleep(20);
+            long f = frames.get();
+            if (f != lastSeen) {
+                lastSeen = f;
+                lastProgress = System.nanoTime();
+            } else if (System.nanoTime() - lastProgress > stallLimit) {
+                break;
+            }
+        }
+        double cpu1 = server.cpuSeconds();
+        Map<String, Object> profile = prof.stop();
+        c.put("profile", profile);
+        Profiler.print("(c) [" + transport + "] rows/tx=" + rowsPerTx, profile);
+        long got = frames.get() - base;
+        double firstToLast = (lastNanos.get() - firstNanos.get()) / 1e9;
+        c.put("changes_delivered", got);
+        c.put("first_to_last_s", firstToLast);
+        c.put("resume_to_last_s", (lastNanos.get() - t0) / 1e9);
+        c.put("server_cpu_s", cpu1 - cpu0);
+        c.put("server_rss_mb", server.rssBytes() / 1e6);
+        double rate = Double.NaN;
+        double cpuPerChange = Double.NaN;
+        if (got >= total) {
+            rate = total / firstToLast;
+            cpuPerChange = (cpu1 - cpu0) / total * 1e6;
+        } else {
+            // a subscriber that falls too far behind is closed by the server (1013): say so
+            String closed = client.joinedCount() == 0 ? "; the server closed the subscriber: " + client.lastFailure() : "";
+            c.put("problem", "only " + got + " of " + total + " changes arrived (no progress for "
+                    + o.integer("stall-s", 30) + " s)" + closed);
+            res.note("(c) [" + transport + "] rows/tx=" + rowsPerTx + ": only " + got + " of " + total
+                    + " changes reached the subscriber" + closed);
+        }
+        c.put("changes_per_s", rate);
+        c.put("server_cpu_us_per_change", cpuPerChange);
+        System.out.printf("(c) our server [%s]: %,d changes in %.2f s, %,.0f changes/s, %.2f µs server CPU per change%n",
+                transport, got, firstToLast, rate, cpuPerChange);
+    }
+
+    /** (a), (a2), (b): each drains the backlog from its own slot, pinned to the server core. */
+    private Baselines baselines(BenchDb db, String endLsn, int total, boolean withDebezium, Map<String, Object> out)
+            throws Exception {
+        Map<String, Object> a = recvlogical(db, SLOTS[0], endLsn);
+        out.put("pg_recvlogical", a);
+        double aRate = rate(a, total);
+        System.out.printf("(a) pg_recvlogical: %.2f s, %,.0f changes/s%n", (double) a.get("first_to_last_s"), aRate);
+
+        JsonNode j = Bench.child(env.serverCore, "1g", null, "drain-jdbc", Integer.toString(db.port()), SLOTS[1],
+                Integer.toString(total));
+        double jRate = j.get("changes").asLong() == total ? total / j.get("first_to_last_s").asDouble() : Double.NaN;
+        out.put("pgjdbc_reader", j);
+        System.out.printf("(a2) pgjdbc reader: %.2f s, %,.0f changes/s%n", j.get("first_to_last_s").asDouble(), jRate);
+
+        double bRate = Double.NaN;
+        if (withDebezium) {
+            JsonNode b = Bench.child(env.serverCore, "2g", null, "debezium", "drain", Integer.toString(db.port()), SLOTS[2],
+                    Integer.toString(total));
+            out.put("debezium", b);
+            bRate = b.get("changes").asLong() >= total ? total / b.get("first_to_last_s").asDouble() : Double.NaN;
+            System.out.printf("(b) Debezium: %.2f s (+%.2f s start-up), %,.0f changes/s%n",
+                    b.get("first_to_last_s").asDouble(), b.get("start_to_first_s").asDouble(), bRate);
+        }
+        for (String s : SLOTS) {
+            db.dropSlot(s);
+        }
+        Map<String, Object> rates = new LinkedHashMap<>();
+        rates.put("pg_recvlogical", aRate);
+        rates.put("pgjdbc_reader", jRate);
+        rates.put("debezium", bRate);
+        out.put("changes_per_s", rates);
+        return new Baselines(aRate, jRate, bRate);
+    }
+
+    private static void baselineRows(Results res, int rowsPerTx, int total, Baselines base) {
+        String shape = Integer.toString(rowsPerTx);
+        String ref = rowsPerTx == 1 ? "~62,000/s" : rowsPerTx == 1000 ? "~142,000/s" : "";
+        res.row(shape, "(a) pg_recvlogical (ceiling)", Long.toString(total), Results.fmt(total / base.recvlogical()),
+                Results.fmt(base.recvlogical()), "1.00x", Results.ratio(base.recvlogical(), base.debezium()), "", ref);
+        res.row(shape, "(a2) pgjdbc reader, decode only", Long.toString(total), Results.fmt(total / base.pgjdbc()),
+                Results.fmt(base.pgjdbc()), Results.ratio(base.pgjdbc(), base.recvlogical()),
+                Results.ratio(base.pgjdbc(), base.debezium()), "", "1.0-1.3x");
+        if (!Double.isNaN(base.debezium())) {
+            res.row(shape, "(b) Debezium embedded 3.6.1", Long.toString(total), Results.fmt(total / base.debezium()),
+                    Results.fmt(base.debezium()), Results.ratio(base.debezium(), base.recvlogical()), "1.00x", "", "0.15-0.33x");
+        }
+    }
+
+    private static void ourRow(Results res, int rowsPerTx, String transport, Map<String, Object> c, Baselines base) {
+        double rate = c.containsKey("changes_per_s") ? (double) c.get("changes_per_s") : Double.NaN;
+        c.put("ratio_over_pg_recvlogical", rate / base.recvlogical());
+        c.put("ratio_over_debezium", rate / base.debezium());
+        res.row(Integer.toString(rowsPerTx), "(c) MudRock [" + transport + "] -> 1 WebSocket subscriber",
+                c.containsKey("changes_delivered") ? c.get("changes_delivered").toString() : "-",
+                c.containsKey("first_to_last_s") ? Results.fmt((double) c.get("first_to_last_s")) : "-",
+                c.containsKey("changes_per_s") ? Results.fmt(rate) : "not measured",
+                Results.ratio(rate, base.recvlogical()), Results.ratio(rate, base.debezium()),
+                c.containsKey("server_cpu_us_per_change") ? Results.fmt((double) c.get("server_cpu_us_per_change")) : "-",
+                "target >= 0.8x");
     }
 
     private static void rls(BenchDb db, String mode) throws SQLException {
@@ -148,144 +337,6 @@ public final class WalThroughput {
         }
         return "server does not deliver postgres_changes yet (joined realtime:bench with a postgres_changes binding on "
                 + "public.wells, inserted rows, no postgres_changes frame within " + o.integer("probe-timeout-ms", 30_000) + " ms)";
-    }
-
-    private Map<String, Object> runShape(BenchDb db, ServerProcess server, WsClient client, AtomicLong frames,
-                                         AtomicLong firstNanos, AtomicLong lastNanos, int total, int rowsPerTx,
-                                         boolean withDebezium, Results res) throws Exception {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("rows_per_tx", rowsPerTx);
-        System.out.printf("%n-- shape: %d row(s) per transaction, %,d changes%n", rowsPerTx, total);
-        String[] slots = {"bench_recvlogical", "bench_pgjdbc", "bench_debezium"};
-        for (String s : slots) {
-            db.createSlot(s);
-        }
-        // JFR is started before the stop: jcmd cannot attach to a stopped process.
-        Profiler prof = client == null ? null : new Profiler(server, env.work.resolve("profiles"), "wal-" + rowsPerTx,
-                !o.str("profile", "on").equals("off"));
-        if (client != null) {
-            prof.start();
-            server.suspend();
-        }
-        double genS;
-        String endLsn;
-        try {
-            long t = System.nanoTime();
-            generate(db, total, rowsPerTx);
-            genS = (System.nanoTime() - t) / 1e9;
-            endLsn = db.currentLsn();
-            db.bumpWal();
-        } catch (Exception e) {
-            if (client != null) {
-                server.resume();
-            }
-            throw e;
-        }
-        out.put("backlog_written_s", genS);
-        out.put("backlog_end_lsn", endLsn);
-        System.out.printf("backlog written in %.1f s (end LSN %s)%n", genS, endLsn);
-
-        // (c) our server, first: it is stopped while the backlog is written, and a socket stopped
-        // for longer than the server's 60 s idle limit is closed on resume.
-        double cRate = Double.NaN;
-        double cpuPerChange = Double.NaN;
-        Map<String, Object> c = new LinkedHashMap<>();
-        if (client != null) {
-            long base = frames.get();
-            firstNanos.set(0);
-            double cpu0 = server.cpuSeconds();
-            long t0 = System.nanoTime();
-            server.resume();
-            long stallLimit = TimeUnit.SECONDS.toNanos(o.integer("stall-s", 30));
-            long lastSeen = base;
-            long lastProgress = System.nanoTime();
-            while (frames.get() - base < total) {
-                Thread.sleep(20);
-                long f = frames.get();
-                if (f != lastSeen) {
-                    lastSeen = f;
-                    lastProgress = System.nanoTime();
-                } else if (System.nanoTime() - lastProgress > stallLimit) {
-                    break;
-                }
-            }
-            double cpu1 = server.cpuSeconds();
-            Map<String, Object> profile = prof.stop();
-            c.put("profile", profile);
-            Profiler.print("(c) rows/tx=" + rowsPerTx, profile);
-            long got = frames.get() - base;
-            double firstToLast = (lastNanos.get() - firstNanos.get()) / 1e9;
-            c.put("changes_delivered", got);
-            c.put("first_to_last_s", firstToLast);
-            c.put("resume_to_last_s", (lastNanos.get() - t0) / 1e9);
-            c.put("server_cpu_s", cpu1 - cpu0);
-            c.put("server_rss_mb", server.rssBytes() / 1e6);
-            if (got >= total) {
-                cRate = total / firstToLast;
-                cpuPerChange = (cpu1 - cpu0) / total * 1e6;
-            } else {
-                c.put("problem", "only " + got + " of " + total + " changes arrived (no progress for "
-                        + o.integer("stall-s", 30) + " s)");
-                res.note("(c) rows/tx=" + rowsPerTx + ": only " + got + " of " + total + " changes reached the subscriber");
-            }
-            System.out.printf("(c) our server: %,d changes in %.2f s, %,.0f changes/s, %.2f µs server CPU per change%n",
-                    got, firstToLast, cRate, cpuPerChange);
-        } else {
-            c.put("problem", "not measured (see notes)");
-        }
-        out.put("our_server", c);
-
-        // (a) pg_recvlogical
-        Map<String, Object> a = recvlogical(db, slots[0], endLsn);
-        out.put("pg_recvlogical", a);
-        double aRate = rate(a, total);
-        System.out.printf("(a) pg_recvlogical: %.2f s, %,.0f changes/s%n", (double) a.get("first_to_last_s"), aRate);
-
-        // (a2) bare pgjdbc reader
-        JsonNode j = Bench.child(env.serverCore, "1g", null, "drain-jdbc", Integer.toString(db.port()), slots[1],
-                Integer.toString(total));
-        double jRate = j.get("changes").asLong() == total ? total / j.get("first_to_last_s").asDouble() : Double.NaN;
-        out.put("pgjdbc_reader", j);
-        System.out.printf("(a2) pgjdbc reader: %.2f s, %,.0f changes/s%n", j.get("first_to_last_s").asDouble(), jRate);
-
-        // (b) Debezium embedded
-        double bRate = Double.NaN;
-        JsonNode b = null;
-        if (withDebezium) {
-            b = Bench.child(env.serverCore, "2g", null, "debezium", "drain", Integer.toString(db.port()), slots[2],
-                    Integer.toString(total));
-            out.put("debezium", b);
-            bRate = b.get("changes").asLong() >= total ? total / b.get("first_to_last_s").asDouble() : Double.NaN;
-            System.out.printf("(b) Debezium: %.2f s (+%.2f s start-up), %,.0f changes/s%n",
-                    b.get("first_to_last_s").asDouble(), b.get("start_to_first_s").asDouble(), bRate);
-        }
-        for (String s : slots) {
-            db.dropSlot(s);
-        }
-
-
-        String shape = Integer.toString(rowsPerTx);
-        String ref = rowsPerTx == 1 ? "~62,000/s" : rowsPerTx == 1000 ? "~142,000/s" : "";
-        res.row(shape, "(a) pg_recvlogical (ceiling)", Long.toString(total), Results.fmt((double) a.get("first_to_last_s")),
-                Results.fmt(aRate), "1.00x", Results.ratio(aRate, bRate), "", ref);
-        res.row(shape, "(a2) pgjdbc reader, decode only", Long.toString(j.get("changes").asLong()),
-                Results.fmt(j.get("first_to_last_s").asDouble()), Results.fmt(jRate), Results.ratio(jRate, aRate),
-                Results.ratio(jRate, bRate), "", "1.0-1.3x");
-        if (b != null) {
-            res.row(shape, "(b) Debezium embedded 3.6.1", Long.toString(b.get("changes").asLong()),
-                    Results.fmt(b.get("first_to_last_s").asDouble()), Results.fmt(bRate), Results.ratio(bRate, aRate),
-                    "1.00x", "", "0.15-0.33x");
-        }
-        res.row(shape, "(c) MudRock -> 1 WebSocket subscriber",
-                c.containsKey("changes_delivered") ? c.get("changes_delivered").toString() : "-",
-                c.containsKey("first_to_last_s") ? Results.fmt((double) c.get("first_to_last_s")) : "-",
-                client == null ? "not measured" : Results.fmt(cRate), Results.ratio(cRate, aRate), Results.ratio(cRate, bRate),
-                Results.fmt(cpuPerChange), "target >= 0.8x");
-        out.put("changes_per_s", Map.of("pg_recvlogical", aRate, "pgjdbc_reader", jRate,
-                "debezium", bRate, "our_server", cRate));
-        out.put("ratio_c_over_a", cRate / aRate);
-        out.put("ratio_c_over_b", cRate / bRate);
-        return out;
     }
 
     private static double rate(Map<String, Object> a, int total) {
