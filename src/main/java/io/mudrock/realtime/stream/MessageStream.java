@@ -73,6 +73,7 @@ final class MessageStream implements Runnable {
     private final Predicate<String> hasChannels;
     private final Predicate<MessageStream> retire;
     private final String slot;
+    private final Duration idleLinger;
 
     private volatile boolean stopRequested;
     private volatile boolean ended;
@@ -95,6 +96,14 @@ final class MessageStream implements Runnable {
     MessageStream(String tenantId, Function<String, Optional<Tenant>> tenants, Consumer<DatabaseBroadcast> sink,
                   Predicate<String> hasChannels, Predicate<MessageStream> retire,
                   RealtimeConfig.ReplicationSettings replication) {
+        this(tenantId, tenants, sink, hasChannels, retire, replication, IDLE_LINGER);
+    }
+
+    /** As the other constructor, with {@code idleLinger} instead of {@link #IDLE_LINGER} (tests wait less). */
+    MessageStream(String tenantId, Function<String, Optional<Tenant>> tenants, Consumer<DatabaseBroadcast> sink,
+                  Predicate<String> hasChannels, Predicate<MessageStream> retire,
+                  RealtimeConfig.ReplicationSettings replication, Duration idleLinger) {
+        this.idleLinger = idleLinger;
         this.tenantId = tenantId;
         this.tenants = tenants;
         this.sink = sink;
@@ -197,7 +206,7 @@ final class MessageStream implements Runnable {
                     backoff = INITIAL_BACKOFF_MS;
                     established();
                     if (consume(opened, database, tenant)) {
-                        how = "no channels for " + IDLE_LINGER.toSeconds() + " s";
+                        how = "no channels for " + idleLinger.toSeconds() + " s";
                         return;
                     }
                 } catch (Exception | LinkageError | AssertionError e) {
@@ -337,7 +346,7 @@ final class MessageStream implements Runnable {
                             idleSince = -1;
                         } else if (idleSince < 0) {
                             idleSince = now;
-                        } else if (now - idleSince > IDLE_LINGER.toNanos()) {
+                        } else if (now - idleSince > idleLinger.toNanos()) {
                             if (retire.test(this)) {
                                 return true;
                             }
