@@ -95,7 +95,10 @@ public final class ConfigLoader {
                 "must be a whole number of milliseconds from 0 (never) to 3600000");
         long unjoined = whole("MAX_UNJOINED_SOCKETS_PER_TENANT", defaults.maxUnjoinedSocketsPerTenant(), 1, 1_000_000,
                 "must be a whole number from 1 to 1000000");
-        return new RealtimeConfig.InboundLimits(budgetMb << 20, Duration.ofMillis(unjoinedMillis), (int) unjoined);
+        long idleMillis = whole("SOCKET_IDLE_TIMEOUT_MS", defaults.idleTimeout().toMillis(), 1000, 3_600_000,
+                "must be a whole number of milliseconds from 1000 to 3600000");
+        return new RealtimeConfig.InboundLimits(budgetMb << 20, Duration.ofMillis(unjoinedMillis), (int) unjoined,
+                Duration.ofMillis(idleMillis));
     }
 
     private long whole(String name, long fallback, long min, long max, String expectation) {

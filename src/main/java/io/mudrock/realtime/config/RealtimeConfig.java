@@ -133,10 +133,14 @@ public record RealtimeConfig(
      *                                   channel this long after it opened is closed with 1008; zero = never
      * @param maxUnjoinedSocketsPerTenant {@code MAX_UNJOINED_SOCKETS_PER_TENANT}: sockets of one tenant that
      *                                   have not joined a channel yet; one more is closed with 1008
+     * @param idleTimeout                {@code SOCKET_IDLE_TIMEOUT_MS}: a socket whose client sent nothing
+     *                                   this long is closed with 1000 (Phoenix's 60 s websocket timeout)
      */
-    public record InboundLimits(long bufferBudgetBytes, Duration unjoinedTimeout, int maxUnjoinedSocketsPerTenant) {
+    public record InboundLimits(long bufferBudgetBytes, Duration unjoinedTimeout, int maxUnjoinedSocketsPerTenant,
+                                Duration idleTimeout) {
 
-        /** The defaults: 256 MB, 30 s, 1000 sockets. */
-        public static final InboundLimits DEFAULT = new InboundLimits(256L * 1024 * 1024, Duration.ofSeconds(30), 1000);
+        /** The defaults: 256 MB, 30 s, 1000 sockets, 60 s. */
+        public static final InboundLimits DEFAULT = new InboundLimits(256L * 1024 * 1024, Duration.ofSeconds(30), 1000,
+                Duration.ofSeconds(60));
     }
 }

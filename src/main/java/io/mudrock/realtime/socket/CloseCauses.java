@@ -31,7 +31,7 @@ final class CloseCauses {
         if (ours == null) {
             return "client";
         }
-        if (ConnectionRegistry.IDLE_REASON.equals(ours.reason())) {
+        if (ours.reason().startsWith(ConnectionRegistry.IDLE_REASON_PREFIX)) {
             return "idle";
         }
         if (ConnectionRegistry.STALL_REASON.equals(ours.reason())) {

@@ -25,7 +25,7 @@ import java.util.logging.Logger;
 /**
  * The open sockets per tenant, so a tenant can be drained (reload, deletion: it observes
  * {@link TenantEvent}) and the server can say goodbye on shutdown; and the idle sweep, which
- * closes sockets whose client sent nothing for {@link #IDLE_TIMEOUT} (Phoenix's rule: only
+ * closes sockets whose client sent nothing for {@code SOCKET_IDLE_TIMEOUT_MS} (Phoenix's rule: only
  * inbound frames count, any frame does) or stopped reading for {@link #SEND_STALL_TIMEOUT}.
  *
  * <p>It also bounds what sockets hold before they do anything: the server-wide
@@ -40,9 +40,8 @@ public class ConnectionRegistry {
     private static final Logger LOG = Logger.getLogger(ConnectionRegistry.class.getName());
     /** WebSocket close code "service restart", what upstream closes drained sockets with. */
     public static final int CLOSE_SERVICE_RESTART = 1012;
-    /** Phoenix's default websocket timeout: a client silent this long is gone. */
-    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
-    static final String IDLE_REASON = "no message from the client for 60 s";
+    /** How every idle close's reason starts; the configured timeout follows. */
+    static final String IDLE_REASON_PREFIX = "no message from the client for ";
     /** How long one frame may wait for a client that does not read before the socket is closed. */
     static final Duration SEND_STALL_TIMEOUT = Duration.ofSeconds(30);
     static final String STALL_REASON = "send stalled for 30 s: the client does not read";
@@ -56,6 +55,7 @@ public class ConnectionRegistry {
     private RealtimeConfig.InboundLimits limits = RealtimeConfig.InboundLimits.DEFAULT;
     private InboundBudget inboundBudget = new InboundBudget(limits.bufferBudgetBytes());
     private String unjoinedReason = unjoinedReason(limits);
+    private String idleReason = idleReason(limits);
 
     @Inject
     ChannelRegistry channels;
@@ -71,11 +71,12 @@ public class ConnectionRegistry {
         limits = config.inbound();
         inboundBudget = new InboundBudget(limits.bufferBudgetBytes());
         unjoinedReason = unjoinedReason(limits);
+        idleReason = idleReason(limits);
         idleSweep = scheduler.scheduleAtFixedRate(this::closeIdle, 1, 1, TimeUnit.SECONDS);
     }
 
     /**
-     * Closes every socket whose client has been silent longer than {@link #IDLE_TIMEOUT}, or
+     * Closes every socket whose client has been silent longer than {@code SOCKET_IDLE_TIMEOUT_MS}, or
      * whose write has waited for the client longer than {@link #SEND_STALL_TIMEOUT}; and ends the
      * connection of a socket whose close frame has waited that long for the client to read; and
      * closes sockets that have joined no channel within {@code UNJOINED_SOCKET_TIMEOUT_MS}.
@@ -83,6 +84,7 @@ public class ConnectionRegistry {
     void closeIdle() {
         long now = System.nanoTime();
         long unjoinedTimeout = limits.unjoinedTimeout().toNanos();
+        long idleTimeout = limits.idleTimeout().toNanos();
         for (Set<Connection> set : byTenant.values()) {
             for (Connection connection : set) {
                 if (connection.abortIfCloseOverdue(now, SEND_STALL_TIMEOUT.toNanos())) {
@@ -90,8 +92,8 @@ public class ConnectionRegistry {
                 }
                 if (unjoinedTimeout > 0 && connection.unjoinedForNanos(now) > unjoinedTimeout) {
                     close(connection, CLOSE_POLICY_VIOLATION, unjoinedReason);
-                } else if (connection.silentForNanos(now) > IDLE_TIMEOUT.toNanos()) {
-                    close(connection, 1000, IDLE_REASON);
+                } else if (connection.silentForNanos(now) > idleTimeout) {
+                    close(connection, 1000, idleReason);
                 } else if (connection.writeStalledForNanos(now) > SEND_STALL_TIMEOUT.toNanos()) {
                     close(connection, Connection.CLOSE_TRY_AGAIN_LATER, STALL_REASON);
                 }
@@ -170,8 +172,17 @@ public class ConnectionRegistry {
     }
 
     private static String unjoinedReason(RealtimeConfig.InboundLimits limits) {
-        long millis = limits.unjoinedTimeout().toMillis();
-        return "no channel joined within " + (millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms");
+        return "no channel joined within " + spoken(limits.unjoinedTimeout());
+    }
+
+    private static String idleReason(RealtimeConfig.InboundLimits limits) {
+        return IDLE_REASON_PREFIX + spoken(limits.idleTimeout());
+    }
+
+    /** A timeout as the close reasons say it: whole seconds as {@code 60 s}, else {@code 1500 ms}. */
+    private static String spoken(Duration timeout) {
+        long millis = timeout.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
     }
 
     /**

@@ -72,6 +72,7 @@ final class MessageStream implements Runnable {
     private final Predicate<String> hasChannels;
     private final Predicate<MessageStream> retire;
     private final String slot;
+    private final Duration idleLinger;
 
     private volatile boolean stopRequested;
     private volatile boolean ended;
@@ -94,6 +95,14 @@ final class MessageStream implements Runnable {
     MessageStream(String tenantId, Function<String, Optional<Tenant>> tenants, Consumer<DatabaseBroadcast> sink,
                   Predicate<String> hasChannels, Predicate<MessageStream> retire,
                   RealtimeConfig.ReplicationSettings replication) {
+        this(tenantId, tenants, sink, hasChannels, retire, replication, IDLE_LINGER);
+    }
+
+    /** As the other constructor, with {@code idleLinger} instead of {@link #IDLE_LINGER} (tests wait less). */
+    MessageStream(String tenantId, Function<String, Optional<Tenant>> tenants, Consumer<DatabaseBroadcast> sink,
+                  Predicate<String> hasChannels, Predicate<MessageStream> retire,
+                  RealtimeConfig.ReplicationSettings replication, Duration idleLinger) {
+        this.idleLinger = idleLinger;
         this.tenantId = tenantId;
         this.tenants = tenants;
         this.sink = sink;
@@ -196,7 +205,7 @@ final class MessageStream implements Runnable {
                     backoff = INITIAL_BACKOFF_MS;
                     established();
                     if (consume(opened, database, tenant)) {
-                        how = "no channels for " + IDLE_LINGER.toSeconds() + " s";
+                        how = "no channels for " + idleLinger.toSeconds() + " s";
                         return;
                     }
                 } catch (Exception | LinkageError | AssertionError e) {
@@ -323,7 +332,7 @@ final class MessageStream implements Runnable {
                             idleSince = -1;
                         } else if (idleSince < 0) {
                             idleSince = now;
-                        } else if (now - idleSince > IDLE_LINGER.toNanos()) {
+                        } else if (now - idleSince > idleLinger.toNanos()) {
                             if (retire.test(this)) {
                                 return true;
                             }

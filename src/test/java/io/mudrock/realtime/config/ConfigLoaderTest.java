@@ -151,11 +151,13 @@ class ConfigLoaderTest {
     void inboundLimitsHaveDefaultsAndAreValidated() {
         assertEquals(RealtimeConfig.InboundLimits.DEFAULT, load(Map.of()).inbound());
         RealtimeConfig.InboundLimits set = load(Map.of("INBOUND_BUFFER_BUDGET_MB", "64", "UNJOINED_SOCKET_TIMEOUT_MS", "0",
-                "MAX_UNJOINED_SOCKETS_PER_TENANT", "10")).inbound();
-        assertEquals(new RealtimeConfig.InboundLimits(64L << 20, java.time.Duration.ZERO, 10), set);
+                "MAX_UNJOINED_SOCKETS_PER_TENANT", "10", "SOCKET_IDLE_TIMEOUT_MS", "1500")).inbound();
+        assertEquals(new RealtimeConfig.InboundLimits(64L << 20, java.time.Duration.ZERO, 10, java.time.Duration.ofMillis(1500)), set);
         assertEquals("Invalid configuration: INBOUND_BUFFER_BUDGET_MB must be a whole number of megabytes from 1 to 1048576 (got '0')",
                 failure(Map.of("INBOUND_BUFFER_BUDGET_MB", "0")));
         assertTrue(failure(Map.of("UNJOINED_SOCKET_TIMEOUT_MS", "soon")).startsWith("Invalid configuration: UNJOINED_SOCKET_TIMEOUT_MS"));
         assertTrue(failure(Map.of("MAX_UNJOINED_SOCKETS_PER_TENANT", "0")).startsWith("Invalid configuration: MAX_UNJOINED_SOCKETS_PER_TENANT"));
+        assertEquals("Invalid configuration: SOCKET_IDLE_TIMEOUT_MS must be a whole number of milliseconds from 1000 to 3600000 (got '0')",
+                failure(Map.of("SOCKET_IDLE_TIMEOUT_MS", "0")));
     }
 }

@@ -24,10 +24,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -57,6 +60,8 @@ class HostileInboundIT {
     private static final String HOST = "hoard.localhost";
     private static final long BACKOFF_MS = 5000;
     private static final long VICTIM_BOUND_MS = 2000;
+    /** How long the servlet-upgrade run waits for the budget's closes: reading 300 MB under load is slow. */
+    private static final int BUDGET_CLOSES_DEADLINE_MS = 60_000;
     private static final String BUDGET_REASON = "server inbound buffer budget exhausted, message not accepted";
 
     private static Victim victim;
@@ -120,31 +125,40 @@ class HostileInboundIT {
                 }
             }
             if (TestServer.WEBSOCKET_TRANSPORT.equals("servlet-upgrade")) {
-                ExecutorService readers = Executors.newFixedThreadPool(50);
-                List<CompletableFuture<RawWebSocket.Frame>> closes = new ArrayList<>();
-                for (RawWebSocket socket : sockets) {
-                    closes.add(CompletableFuture.supplyAsync(() -> {
-                        try {
-                            return socket.awaitClose(3000);
-                        } catch (IOException e) {
-                            return null;
-                        }
-                    }, readers));
-                }
-                int overBudget = 0;
-                for (CompletableFuture<RawWebSocket.Frame> close : closes) {
-                    RawWebSocket.Frame frame = close.get(60, TimeUnit.SECONDS);
-                    if (frame != null) {
-                        assertEquals(1009, frame.closeCode(), frame.toString());
-                        assertEquals(BUDGET_REASON, frame.text());
-                        overBudget++;
+                // Each surviving socket holds more than 1 MB of the 64 MB budget, so at most 64 survive
+                // and every other one is closed with 1009 - however long the server takes to read
+                // 300 MB. One reader per socket waits for its close frame; the count is awaited.
+                ExecutorService readers = Executors.newFixedThreadPool(sockets.size());
+                AtomicInteger overBudget = new AtomicInteger();
+                Queue<RawWebSocket.Frame> otherCloses = new ConcurrentLinkedQueue<>();
+                try {
+                    for (RawWebSocket socket : sockets) {
+                        readers.execute(() -> {
+                            try {
+                                RawWebSocket.Frame frame = socket.awaitClose(BUDGET_CLOSES_DEADLINE_MS);
+                                if (frame == null) {
+                                    return; // within the budget: still open, holding its megabyte
+                                }
+                                if (frame.closeCode() == 1009 && BUDGET_REASON.equals(frame.text())) {
+                                    overBudget.incrementAndGet();
+                                } else {
+                                    otherCloses.add(frame);
+                                }
+                            } catch (IOException e) {
+                                // the test closed the socket after the count was reached
+                            }
+                        });
                     }
+                    Await.until("at least " + (300 - BUDGET_MB) + " sockets closed with 1009 over the budget",
+                            Duration.ofMillis(BUDGET_CLOSES_DEADLINE_MS),
+                            () -> overBudget.get() >= 300 - BUDGET_MB || !otherCloses.isEmpty());
+                    assertTrue(otherCloses.isEmpty(), "closed otherwise than for the budget: " + otherCloses);
+                } finally {
+                    readers.shutdownNow();
                 }
-                readers.shutdown();
                 long filled = ServerHeap.retainedBytes();
                 System.out.printf("huge frames: %d of 300 sockets closed with 1009 over the %d MB budget; server heap %d MB%n",
-                        overBudget, BUDGET_MB, ServerHeap.mb(filled));
-                assertTrue(overBudget >= 300 - BUDGET_MB, overBudget + " sockets closed over the budget");
+                        overBudget.get(), BUDGET_MB, ServerHeap.mb(filled));
                 // The budget bounds the parsers' buffers; bytes still in flight in the container settle.
                 Await.until("the retained heap within twice the budget", Duration.ofSeconds(20),
                         () -> ServerHeap.retainedBytes() - before < (2 * BUDGET_MB) << 20);

@@ -273,7 +273,7 @@ class ConnectionTest {
         assertTrue(connection.writeStalledForNanos(later) > ConnectionRegistry.SEND_STALL_TIMEOUT.toNanos());
         fake.completeOne();
         assertEquals(0, connection.writeStalledForNanos(later));
-        assertTrue(connection.silentForNanos(later) > ConnectionRegistry.IDLE_TIMEOUT.toNanos() / 2,
+        assertTrue(connection.silentForNanos(later) > io.mudrock.realtime.config.RealtimeConfig.InboundLimits.DEFAULT.idleTimeout().toNanos() / 2,
                 "only inbound frames count as liveness, not our own sends");
     }
 

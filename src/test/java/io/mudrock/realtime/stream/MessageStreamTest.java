@@ -36,6 +36,8 @@ import org.junit.jupiter.api.Test;
 class MessageStreamTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
+    /** The streams' linger after the last channel left: shorter than the server's 30 s, the same rule. */
+    private static final Duration LINGER = Duration.ofSeconds(3);
     private static StreamDatabaseFixture db;
     private static ExecutorService executor;
 
@@ -66,7 +68,7 @@ class MessageStreamTest {
     private MessageStream start(Consumer<DatabaseBroadcast> sink, BooleanSupplier channels) throws Exception {
         Tenant tenant = db.tenant("messages-tenant", 1000);
         stream = new MessageStream(tenant.externalId(), id -> Optional.of(tenant), sink, id -> channels.getAsBoolean(),
-                s -> !channels.getAsBoolean(), new RealtimeConfig.ReplicationSettings(false, Optional.empty()));
+                s -> !channels.getAsBoolean(), new RealtimeConfig.ReplicationSettings(false, Optional.empty()), LINGER);
         task = executor.submit(stream);
         CompletableFuture<Void> ready = new CompletableFuture<>();
         stream.whenStreaming(() -> ready.complete(null));
@@ -176,7 +178,7 @@ class MessageStreamTest {
                 + " from pg_replication_slots where slot_name like 'supabase_realtime_messages%'"));
         assertTrue(stream.slot().matches("supabase_realtime_messages_[0-9a-f]{8}"), stream.slot());
         channels.set(false);
-        task.get(MessageStream.IDLE_LINGER.toSeconds() + 15, TimeUnit.SECONDS);
+        task.get(LINGER.toSeconds() + 15, TimeUnit.SECONDS);
         assertFalse(stream.alive());
         long end = System.nanoTime() + WAIT.toNanos();
         while (!db.column("select slot_name from pg_replication_slots where slot_name like 'supabase_realtime_messages%'")
