@@ -2,6 +2,7 @@ package io.mudrock.realtime.startup;
 
 import io.mudrock.realtime.config.RealtimeConfig;
 import io.mudrock.realtime.database.ManagementDatabase;
+import io.mudrock.realtime.protocol.LogText;
 import io.mudrock.realtime.tenant.SelfHostSeeder;
 import io.mudrock.realtime.tenant.TenantDirectory;
 import io.mudrock.realtime.tenant.TenantEvent;
@@ -36,7 +37,7 @@ public class SelfHostTenantTask implements StartupTask {
         if (result.changed()) {
             tenants.changed(config.selfHostTenantName(), TenantEvent.Kind.UPDATED);
         }
-        LOG.info(() -> "Default tenant '" + config.selfHostTenantName() + "' "
+        LOG.info(() -> LogText.tenant(config.selfHostTenantName()) + ": default tenant "
                 + (result.created() ? "created" : result.changed() ? "updated" : "already up to date"));
     }
 }
