@@ -6,11 +6,12 @@ import io.mudrock.realtime.database.ManagementDatabase;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The block the log ends with: where a supabase-js client connects and, with the embedded database
- * only, with which keys. With {@code DB_HOST} set the server is a deployment whose log may be
+ * only, with which keys and a ready {@code curl} line for {@code /metrics}. With {@code DB_HOST} set the server is a deployment whose log may be
  * collected and read widely, and a printed service_role key would be a standing credential there.
  */
 final class StartupBanner {
@@ -42,6 +43,13 @@ final class StartupBanner {
                 Instant now = Instant.now();
                 text.append("  anon key:         ").append(signer.sign("anon", now, now.plus(KEY_LIFETIME))).append('\n')
                         .append("  service_role key: ").append(signer.sign("service_role", now, now.plus(KEY_LIFETIME))).append('\n');
+            });
+            config.metricsJwtSecret().ifPresent(secret -> {
+                Instant now = Instant.now();
+                String token = new TokenSigner(secret).sign(Map.<String, Object>of("iat", now.getEpochSecond(),
+                        "exp", now.plus(KEY_LIFETIME).getEpochSecond()));
+                text.append("  Metrics:          curl -H 'Authorization: Bearer ").append(token)
+                        .append("' http://localhost:").append(config.port()).append("/metrics\n");
             });
         } else {
             text.append("  Keys:             not printed with DB_HOST set; sign them with JWT_SECRET\n");
