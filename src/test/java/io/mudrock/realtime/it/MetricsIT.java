@@ -55,7 +55,7 @@ class MetricsIT {
     private static final String TABLE = "it_metrics_" + UUID.randomUUID().toString().substring(0, 8);
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{([^}]*)})? (\\S+)$");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
-    private static final Pattern SERIES = Pattern.compile("\\b((?:realtime|jvm|process|system)_[a-z0-9_]+)\\b");
+    private static final Pattern SERIES = Pattern.compile("\\b((?:realtime|jvm|process|system|liberty)_[a-z0-9_]+)\\b");
 
     @Deployment(testable = false)
     static WebArchive deployment() {
