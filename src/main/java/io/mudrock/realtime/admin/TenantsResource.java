@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mudrock.realtime.database.MigrationRunner;
+import io.mudrock.realtime.protocol.LogText;
 import io.mudrock.realtime.stream.ReplicationStreams;
 import io.mudrock.realtime.stream.StreamStatus;
 import io.mudrock.realtime.tenant.InvalidTenantException;
@@ -111,7 +112,7 @@ public class TenantsResource {
     public Response delete(@PathParam("id") String id) {
         return guarded(() -> {
             if (tenants.store().delete(id)) {
-                LOG.info(() -> "Tenant '" + id + "' deleted");
+                LOG.info(() -> LogText.tenant(id) + ": deleted");
             }
             tenants.changed(id, TenantEvent.Kind.DELETED);
             return Response.noContent().build();
@@ -127,7 +128,7 @@ public class TenantsResource {
                 return ApiErrors.notFound();
             }
             tenants.changed(id, TenantEvent.Kind.RELOADED);
-            LOG.info(() -> "Tenant '" + id + "' reloaded");
+            LOG.info(() -> LogText.tenant(id) + ": reloaded");
             return Response.noContent().build();
         });
     }
@@ -210,7 +211,7 @@ public class TenantsResource {
                         || old.suspend() != tenant.suspend()).orElse(false);
                 tenants.changed(tenant.externalId(), reconnect ? TenantEvent.Kind.RELOADED : TenantEvent.Kind.UPDATED);
                 if (before.isPresent() && before.get().suspend() != tenant.suspend()) {
-                    LOG.info(() -> "Tenant '" + tenant.externalId() + "' " + (tenant.suspend()
+                    LOG.info(() -> LogText.tenant(tenant.externalId()) + ": " + (tenant.suspend()
                             ? "suspended: its sockets are drained, new connections, joins and REST broadcasts refused"
                             : "unsuspended: connections are accepted again"));
                 }
@@ -218,7 +219,7 @@ public class TenantsResource {
             if (result.created()) {
                 migrate(tenant);
             }
-            LOG.info(() -> "Tenant '" + tenant.externalId() + "' " + (result.created() ? "created" : result.changed() ? "updated" : "unchanged"));
+            LOG.info(() -> LogText.tenant(tenant.externalId()) + ": " + (result.created() ? "created" : result.changed() ? "updated" : "unchanged"));
             ObjectNode response = data(TenantJson.render(tenant));
             return result.created()
                     ? Response.created(uri.getBaseUriBuilder().path("tenants").path(tenant.externalId()).build())
@@ -233,7 +234,7 @@ public class TenantsResource {
             try {
                 MigrationRunner.migrateTenant(dataSource, tenant.postgresCdc().publication(), false);
             } catch (Exception e) {
-                LOG.log(Level.WARNING, "Tenant '" + tenant.externalId() + "': database bootstrap failed: " + e.getMessage()
+                LOG.log(Level.WARNING, LogText.tenant(tenant.externalId()) + ": database bootstrap failed: " + e.getMessage()
                         + " (GET /api/tenants/" + tenant.externalId() + "/doctor shows what is missing)");
             }
         });

@@ -139,8 +139,7 @@ public final class ChannelMember implements PostgresChangesTarget {
 
     @Override
     public String toString() {
-        return "channel " + LogText.of(topic) + (key.privateChannel() ? " (private)" : "") + " of tenant " + key.tenantId()
-                + " on socket " + link.id();
+        return LogText.channel(key.tenantId(), topic) + " socket=" + link.id() + (key.privateChannel() ? " private" : "");
     }
 
     // --- used by the registry and SocketChannels --------------------------------------------

@@ -171,7 +171,7 @@ public final class SocketChannels {
             previous = channels.remove(topic);
         }
         if (previous != null) {
-            LOG.info(() -> "Duplicate join replaces " + previous);
+            LOG.info(() -> previous + ": duplicate join, replaced");
             terminate(previous, List.of(FrameEncoder.phxClose(link.serializer(), previous.joinRef(), topic)));
         }
         String subTopic = topic.substring(TopicKey.PREFIX.length());
@@ -289,7 +289,7 @@ public final class SocketChannels {
         try {
             subscribing = services.postgresChanges().subscribe(member, bindings, member.claims()).toCompletableFuture();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "postgres_changes subscription failed for " + member, e);
+            LOG.log(Level.WARNING, member + ": postgres_changes subscription failed", e);
             completeJoin(member, m, bindings, grant.replayed());
             return;
         }
@@ -298,7 +298,7 @@ public final class SocketChannels {
             if (subscription != null) {
                 member.attach(subscription);
             } else {
-                LOG.log(Level.WARNING, "postgres_changes subscription failed for " + member, error);
+                LOG.log(Level.WARNING, member + ": postgres_changes subscription failed", error);
             }
         });
         // The private checks and this wait share one deadline from the join's arrival (with a
@@ -309,8 +309,8 @@ public final class SocketChannels {
                 .orTimeout(waitMillis, TimeUnit.MILLISECONDS)
                 .whenComplete((subscription, error) -> {
                     if (error != null && unwrap(error) instanceof TimeoutException) {
-                        LOG.warning(() -> "postgres_changes subscription not ready within "
-                                + waitMillis + " ms for " + member + "; replying anyway");
+                        LOG.warning(() -> member + ": postgres_changes subscription not ready within "
+                                + waitMillis + " ms; replying anyway");
                     }
                     completeJoin(member, m, bindings, grant.replayed());
                 });
@@ -349,7 +349,7 @@ public final class SocketChannels {
             replay(member, stored);
         }
         scheduleExpiryCheck(member);
-        LOG.info(() -> "Joined " + member + " as role " + member.claims().role()
+        LOG.info(() -> member + ": joined as role " + member.claims().role()
                 + (bindings.isEmpty() ? "" : " with " + bindings.size() + " postgres_changes bindings"));
     }
 
@@ -373,7 +373,7 @@ public final class SocketChannels {
         if (member != null) {
             ChannelMember leaving = member;
             terminate(member, List.of(FrameEncoder.phxClose(link.serializer(), member.joinRef(), member.topic())));
-            LOG.info(() -> "Left " + leaving);
+            LOG.info(() -> leaving + ": left");
         }
     }
 
@@ -419,7 +419,7 @@ public final class SocketChannels {
             subscription.updateClaims(claims);
         }
         scheduleExpiryCheck(member);
-        LOG.fine(() -> "Token refreshed on " + member + ", role " + claims.role());
+        LOG.fine(() -> member + ": token refreshed, role " + claims.role());
     }
 
     private void broadcast(InboundMessage m) {
@@ -430,7 +430,7 @@ public final class SocketChannels {
         }
         Optional<UserBroadcast> parsed = m.userBroadcast();
         if (parsed.isEmpty()) {
-            LOG.fine(() -> "Ignoring a broadcast without a string event on " + member);
+            LOG.fine(() -> member + ": broadcast without a string event ignored");
             return;
         }
         UserBroadcast broadcast = parsed.get();
@@ -441,7 +441,7 @@ public final class SocketChannels {
         }
         boolean ack = member.request().broadcastAck();
         if (broadcast.payloadSize() > tenant.maxPayloadBytes()) {
-            LOG.info(() -> "Broadcast of " + broadcast.payloadSize() + " bytes dropped on " + member
+            LOG.info(() -> member + ": broadcast of " + broadcast.payloadSize() + " bytes dropped"
                     + ": over max_payload_size_in_kb " + tenant.maxPayloadSizeInKb());
             if (ack) {
                 ObjectNode response = JSON.objectNode().put("error", "payload_size_exceeded");
@@ -451,7 +451,7 @@ public final class SocketChannels {
             return;
         }
         if (member.key().privateChannel() && !member.permissions().broadcastWrite()) {
-            LOG.fine(() -> "Broadcast dropped on " + member + ": no broadcast write policy");
+            LOG.fine(() -> member + ": broadcast dropped, no broadcast write policy");
             return; // upstream drops these silently, even with ack
         }
         int delivered = services.registry().broadcast(member.key(), broadcast,
@@ -516,7 +516,7 @@ public final class SocketChannels {
             }
         });
         if (diffs == ChannelRegistry.TOPIC_FULL) {
-            LOG.info(() -> "Track refused on " + member + ": " + PRESENCE_FULL);
+            LOG.info(() -> member + ": track refused, " + PRESENCE_FULL);
             reply(m, ReplyStatus.ERROR, JSON.objectNode().put("reason", PRESENCE_FULL));
             return;
         }
@@ -576,8 +576,7 @@ public final class SocketChannels {
      * overlap, so every answer reaches the client before its push timeout.
      */
     private void refuse(InboundMessage m, String reason, boolean disconnect, long arrivedNanos) {
-        LOG.info(() -> "Join refused: tenant " + tenantId + ", topic " + LogText.of(m.topic()) + ", socket "
-                + link.id() + ": " + reason + (disconnect ? " (socket disconnected)" : ""));
+        LOG.info(() -> LogText.channel(tenantId, m.topic()) + " socket=" + link.id() + ": join refused, " + reason + (disconnect ? " (socket disconnected)" : ""));
         metrics.joinRefused(reason);
         OutboundFrame reply = FrameEncoder.reply(link.serializer(), m.joinRef(), m.ref(), m.topic(), ReplyStatus.ERROR,
                 JSON.objectNode().put("reason", reason));
@@ -598,7 +597,7 @@ public final class SocketChannels {
 
     /** A fatal channel error: {@code system} error, then {@code phx_close} (§4.5). */
     private void fail(ChannelMember member, String message) {
-        LOG.info(() -> "Closing " + member + ": " + message);
+        LOG.info(() -> member + ": closing the channel, " + message);
         terminate(member, List.of(member.system("system", false, message),
                 FrameEncoder.phxClose(link.serializer(), member.joinRef(), member.topic())));
     }
@@ -679,7 +678,7 @@ public final class SocketChannels {
                             (stored.payloadJson() == null ? "{}" : stored.payloadJson()).getBytes(StandardCharsets.UTF_8),
                             meta);
         } catch (IllegalArgumentException e) {
-            LOG.warning(() -> "Stored broadcast " + stored.id() + " not replayed on " + member + ": " + e.getMessage());
+            LOG.warning(() -> member + ": stored broadcast " + stored.id() + " not replayed: " + e.getMessage());
             return;
         }
         FrameEncoder.broadcast(member.topic(), broadcast).frameFor(link.serializer()).ifPresent(member::send);
@@ -697,16 +696,16 @@ public final class SocketChannels {
     private String joinReasonOf(Throwable error) {
         Throwable cause = unwrap(error);
         if (cause instanceof ChannelAuthorizationException e) {
-            LOG.warning(() -> "Private channel check failed for tenant " + tenantId + ": " + e.getMessage()
+            LOG.warning(() -> LogText.tenant(tenantId) + ": private channel check failed: " + e.getMessage()
                     + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
             return e.joinReason();
         }
         if (cause instanceof TimeoutException) {
-            LOG.warning(() -> "Private channel check for tenant " + tenantId + " passed its deadline of "
+            LOG.warning(() -> LogText.tenant(tenantId) + ": private channel check passed its deadline of "
                     + services.joinDeadline().toMillis() + " ms");
             return JoinError.UNABLE_TO_CONNECT.reason();
         }
-        LOG.log(Level.WARNING, "Private channel check failed for tenant " + tenantId, cause);
+        LOG.log(Level.WARNING, LogText.tenant(tenantId) + ": private channel check failed", cause);
         return JoinError.UNKNOWN.reason();
     }
 

@@ -1,6 +1,7 @@
 package io.mudrock.realtime.channel;
 
 import io.mudrock.realtime.metrics.RealtimeMetrics;
+import io.mudrock.realtime.protocol.LogText;
 import io.mudrock.realtime.protocol.OutboundFrame;
 import java.util.ArrayDeque;
 import java.util.Objects;
@@ -144,7 +145,7 @@ public final class SubscriberQueue {
             overflow();
         } else if (tellOverBudget) {
             int reached = limit;
-            LOG.info(() -> "Socket " + link.id() + " of tenant " + tenantId + ": database changes delayed, over "
+            LOG.info(() -> LogText.tenant(tenantId) + " socket=" + link.id() + ": database changes delayed, over "
                     + "max_events_per_second (" + reached + ") for this connection");
             channels.tell(false, overBudget(reached));
         }
@@ -211,7 +212,7 @@ public final class SubscriberQueue {
         if (caughtUp) {
             RealtimeMetrics.tenant(tenantId).budgetDelayed(delayedNanos);
             long millis = TimeUnit.NANOSECONDS.toMillis(delayedNanos);
-            LOG.info(() -> "Socket " + link.id() + " of tenant " + tenantId + ": delayed database changes all delivered"
+            LOG.info(() -> LogText.tenant(tenantId) + " socket=" + link.id() + ": delayed database changes all delivered"
                     + " after " + millis + " ms");
             channels.tell(true, CAUGHT_UP);
         }
@@ -224,7 +225,7 @@ public final class SubscriberQueue {
             held.clear();
             heldBytes = 0;
         }
-        LOG.info(() -> "Closing socket " + link.id() + " of tenant " + tenantId + ": " + dropped
+        LOG.info(() -> LogText.tenant(tenantId) + " socket=" + link.id() + ": closing the socket, " + dropped
                 + " database changes held, more than it may hold (" + limits.maxFrames() + " frames or "
                 + limits.maxBytes() + " bytes)");
         channels.tell(false, tooMany(dropped));

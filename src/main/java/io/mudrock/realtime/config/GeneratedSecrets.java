@@ -28,11 +28,12 @@ public final class GeneratedSecrets {
     }
 
     /**
-     * Fills in {@code API_JWT_SECRET} and {@code JWT_SECRET} when they are not configured, reading
-     * or creating the secrets file of the embedded database.
+     * Fills in {@code API_JWT_SECRET}, {@code JWT_SECRET} and {@code METRICS_JWT_SECRET} when they
+     * are not configured, reading or creating the secrets file of the embedded database.
      */
     public static RealtimeConfig complete(RealtimeConfig config) {
-        if (config.apiJwtSecret().isPresent() && config.tenantJwtSecret().isPresent()) {
+        if (config.apiJwtSecret().isPresent() && config.tenantJwtSecret().isPresent()
+                && config.metricsJwtSecret().isPresent()) {
             return config;
         }
         Path file = fileFor(config.embedded());
@@ -43,7 +44,8 @@ public final class GeneratedSecrets {
                     stored.load(in);
                 }
             }
-            boolean changed = putIfAbsent(stored, "API_JWT_SECRET") | putIfAbsent(stored, "JWT_SECRET");
+            boolean changed = putIfAbsent(stored, "API_JWT_SECRET") | putIfAbsent(stored, "JWT_SECRET")
+                    | putIfAbsent(stored, "METRICS_JWT_SECRET");
             if (changed) {
                 Files.createDirectories(file.getParent());
                 try (OutputStream out = Files.newOutputStream(file)) {
@@ -62,7 +64,7 @@ public final class GeneratedSecrets {
                 config.migrateWells(), config.connectErrorBackoff(), config.channelErrorBackoff(), config.replication(),
                 config.inbound(),
                 config.webSocketTransport(),
-                config.metricsJwtSecret());
+                config.metricsJwtSecret().or(() -> Optional.of(stored.getProperty("METRICS_JWT_SECRET"))));
     }
 
     private static boolean putIfAbsent(Properties stored, String key) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mudrock.realtime.admin.AdminAuthenticated;
 import io.mudrock.realtime.auth.TokenSigner;
 import io.mudrock.realtime.config.RealtimeConfig;
+import io.mudrock.realtime.protocol.LogText;
 import io.mudrock.realtime.tenant.Tenant;
 import io.mudrock.realtime.tenant.TenantDirectory;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -132,7 +133,7 @@ public class InspectorResource {
         claims.put("iat", now.getEpochSecond());
         claims.put("exp", now.getEpochSecond() + seconds);
         String token = new TokenSigner(tenant.get().jwtSecret()).sign(claims);
-        LOG.info(() -> "Inspector: token signed for tenant " + tenantId + ", role " + role
+        LOG.info(() -> LogText.tenant(tenantId) + ": inspector token signed for role " + role
                 + (sub.isEmpty() ? "" : ", sub " + sub) + ", valid " + seconds + " s");
         ObjectNode answer = JsonNodeFactory.instance.objectNode().put("token", token).put("tenant", tenantId);
         answer.set("claims", JSON.valueToTree(claims));

@@ -1,5 +1,7 @@
 package io.mudrock.realtime.metrics;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
@@ -21,7 +23,8 @@ import java.util.logging.Logger;
 
 /**
  * The process's metrics: one Prometheus registry with the JVM's series (memory, GC, threads, classes,
- * CPU, uptime, file descriptors) and one {@link TenantMetrics} per tenant. It is process-wide, like
+ * CPU, uptime, file descriptors), Liberty's ({@link LibertyServerMetrics}) and one {@link TenantMetrics}
+ * per tenant. It is process-wide, like
  * the registry of Liberty's own mpMetrics, so sockets, channels and streams reach their tenant's
  * counters with one lookup when they are created instead of threading a reference through every
  * constructor. Scrape hooks refresh what is sampled rather than counted (stream state, replication
@@ -34,6 +37,18 @@ public final class RealtimeMetrics {
     private static final ConcurrentHashMap<String, TenantMetrics> TENANTS = new ConcurrentHashMap<>();
     private static final CopyOnWriteArrayList<Runnable> SCRAPE_HOOKS = new CopyOnWriteArrayList<>();
     private static final JvmGcMetrics GC = new JvmGcMetrics();
+    private static final LibertyServerMetrics LIBERTY = new LibertyServerMetrics(REGISTRY);
+
+    /**
+     * The {@code tenant} label of handshakes refused before any tenant was found: one bounded value,
+     * never the client's host name, which would let a client create series at will.
+     */
+    public static final String UNKNOWN_TENANT = "_unknown";
+    /** The {@code reason} label of a handshake whose host names no tenant. */
+    public static final String TENANT_NOT_FOUND = "tenant_not_found";
+    private static final Counter UNKNOWN_TENANT_REFUSALS = Counter.builder("realtime.handshake.refusals")
+            .tags("tenant", UNKNOWN_TENANT, "reason", TENANT_NOT_FOUND)
+            .description("Refused WebSocket handshakes by reason").register(REGISTRY);
 
     static {
         new ClassLoaderMetrics().bindTo(REGISTRY);
@@ -60,6 +75,46 @@ public final class RealtimeMetrics {
         Objects.requireNonNull(tenantId, "tenantId");
         TenantMetrics existing = TENANTS.get(tenantId);
         return existing != null ? existing : TENANTS.computeIfAbsent(tenantId, id -> new TenantMetrics(id, REGISTRY));
+    }
+
+    /**
+     * The counters of a tenant if it has any, without creating them: for code that runs after a
+     * tenant may have been deleted and must not bring its series back.
+     *
+     * @param tenantId the tenant's external id
+     * @return its metrics, or {@code null}
+     */
+    public static TenantMetrics existing(String tenantId) {
+        return TENANTS.get(tenantId);
+    }
+
+    /**
+     * The tenant was deleted: its series leave the registry, and counts still made through a
+     * reference kept by one of its closing sockets register nothing. Should the tenant come back,
+     * {@link #tenant(String)} starts it with fresh series.
+     *
+     * @param tenantId the tenant's external id
+     * @return whether it had series
+     */
+    public static boolean removeTenant(String tenantId) {
+        boolean[] removed = {false};
+        // Inside compute, so a concurrent first lookup waits and then registers fresh series.
+        TENANTS.computeIfPresent(tenantId, (id, metrics) -> {
+            metrics.retire();
+            for (Meter meter : REGISTRY.getMeters()) {
+                if (id.equals(meter.getId().getTag("tenant"))) {
+                    REGISTRY.remove(meter);
+                }
+            }
+            removed[0] = true;
+            return null;
+        });
+        return removed[0];
+    }
+
+    /** A handshake named no known tenant: counted under {@link #UNKNOWN_TENANT}, {@link #TENANT_NOT_FOUND}. */
+    public static void unknownTenantRefused() {
+        UNKNOWN_TENANT_REFUSALS.increment();
     }
 
     /**
@@ -93,6 +148,7 @@ public final class RealtimeMetrics {
      * @throws IOException if writing fails
      */
     public static void scrape(OutputStream out) throws IOException {
+        LIBERTY.run();
         for (Runnable hook : SCRAPE_HOOKS) {
             try {
                 hook.run();

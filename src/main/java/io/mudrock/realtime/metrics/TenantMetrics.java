@@ -3,6 +3,7 @@ package io.mudrock.realtime.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -65,6 +66,7 @@ public final class TenantMetrics {
     private volatile String replicationState = "idle";
     private volatile double replicationLagBytes = Double.NaN;
     private volatile boolean lagRegistered;
+    private volatile boolean retired;
 
     TenantMetrics(String tenant, MeterRegistry registry) {
         this.tenant = tenant;
@@ -100,6 +102,19 @@ public final class TenantMetrics {
         rlsChecks = Timer.builder("realtime.rls.check").tags(tags)
                 .description("RLS check round trips to the tenant database (count) and their time")
                 .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
+    }
+
+    /** The tenant was deleted: series registered from now on (by late closes) are taken out again. */
+    void retire() {
+        retired = true;
+    }
+
+    /** A lazily registered meter, removed again when the tenant was deleted meanwhile. */
+    private <M extends Meter> M kept(M meter) {
+        if (retired) {
+            registry.remove(meter);
+        }
+        return meter;
     }
 
     private void counter(String name, LongAdder adder, String description) {
@@ -164,9 +179,10 @@ public final class TenantMetrics {
      */
     public void socketClosed(int code, String cause) {
         String codeLabel = KNOWN_CLOSE_CODES.contains(code) ? Integer.toString(code) : "other";
-        closes.computeIfAbsent(codeLabel + '|' + cause, key -> Counter.builder("realtime.socket.closes")
+        closes.computeIfAbsent(codeLabel + '|' + cause, key -> kept(Counter.builder("realtime.socket.closes")
                 .tags(tags.and("code", codeLabel, "cause", cause))
-                .description("Closed sockets by close code and cause").register(registry)).increment();
+                .description("Closed sockets by close code and cause").register(registry))).increment();
+
     }
 
     /**
@@ -176,8 +192,8 @@ public final class TenantMetrics {
      *               {@code too_many_users}, {@code too_many_joins}, {@code bad_handshake}
      */
     public void handshakeRefused(String reason) {
-        handshakeRefusals.computeIfAbsent(reason, r -> Counter.builder("realtime.handshake.refusals")
-                .tags(tags.and("reason", r)).description("Refused WebSocket handshakes by reason").register(registry))
+        handshakeRefusals.computeIfAbsent(reason, r -> kept(Counter.builder("realtime.handshake.refusals")
+                .tags(tags.and("reason", r)).description("Refused WebSocket handshakes by reason").register(registry)))
                 .increment();
     }
 
@@ -209,8 +225,8 @@ public final class TenantMetrics {
      */
     public void joinRefused(String reason) {
         String code = joinErrorCode(reason);
-        joinErrors.computeIfAbsent(code, c -> Counter.builder("realtime.join.errors")
-                .tags(tags.and("reason", c)).description("Refused joins by error code").register(registry))
+        joinErrors.computeIfAbsent(code, c -> kept(Counter.builder("realtime.join.errors")
+                .tags(tags.and("reason", c)).description("Refused joins by error code").register(registry)))
                 .increment();
     }
 
@@ -318,9 +334,9 @@ public final class TenantMetrics {
      */
     public void replicationState(String state) {
         replicationState = state;
-        replicationStates.computeIfAbsent(state, s -> Gauge.builder("realtime.replication.state", this,
+        replicationStates.computeIfAbsent(state, s -> kept(Gauge.builder("realtime.replication.state", this,
                 m -> s.equals(m.replicationState) ? 1 : 0).tags(tags.and("state", s))
-                .description("1 for the replication stream's current state").register(registry));
+                .description("1 for the replication stream's current state").register(registry)));
     }
 
     /**
@@ -333,8 +349,8 @@ public final class TenantMetrics {
         replicationLagBytes = Math.max(0, bytes);
         if (!lagRegistered) {
             lagRegistered = true;
-            Gauge.builder("realtime.replication.lag", this, m -> m.replicationLagBytes).tags(tags).baseUnit("bytes")
-                    .description("pg_current_wal_lsn() minus the stream's confirmed position").register(registry);
+            kept(Gauge.builder("realtime.replication.lag", this, m -> m.replicationLagBytes).tags(tags).baseUnit("bytes")
+                    .description("pg_current_wal_lsn() minus the stream's confirmed position").register(registry));
         }
     }
 }

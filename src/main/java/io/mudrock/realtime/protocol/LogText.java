@@ -6,6 +6,11 @@ package io.mudrock.realtime.protocol;
  * overrides are written as {@code \\uXXXX}, backslashes doubled, and the result is cut after
  * {@link #MAX_CHARS} characters with the number left out. So a topic with a newline cannot forge
  * a log line, and a 5 MB topic does not become a 5 MB log line.
+ *
+ * <p>Our log lines name what they are about in one form, fields first: {@code tenant=<id>
+ * channel=<topic> socket=<id>: what happened}, each field only where the code has it. Field values
+ * have their spaces escaped too ({@link #value}), so {@code tenant=(\S+)} and {@code channel=(\S+)}
+ * extract them from any line.
  */
 public final class LogText {
 
@@ -43,6 +48,35 @@ public final class LogText {
         }
         String kept = out != null ? out.toString() : length == text.length() ? text : text.substring(0, length);
         return length == text.length() ? kept : kept + "...(" + (text.length() - length) + " more)";
+    }
+
+    /**
+     * Client or operator text as a field value: as {@link #of}, with spaces also written as
+     * {@code \\u0020} so the value ends at the next space.
+     *
+     * @param text the value, may be null
+     * @return the escaped value
+     */
+    public static String value(String text) {
+        String escaped = of(text);
+        return escaped.indexOf(' ') < 0 ? escaped : escaped.replace(" ", "\\u0020");
+    }
+
+    /**
+     * @param tenantId the tenant's external id
+     * @return {@code tenant=<id>}
+     */
+    public static String tenant(String tenantId) {
+        return "tenant=" + value(tenantId);
+    }
+
+    /**
+     * @param tenantId the tenant's external id
+     * @param topic    the channel's topic as the client sent it ({@code realtime:room})
+     * @return {@code tenant=<id> channel=<topic>}
+     */
+    public static String channel(String tenantId, String topic) {
+        return tenant(tenantId) + " channel=" + value(topic);
     }
 
     private static boolean unsafe(char c) {

@@ -184,11 +184,11 @@ public class BroadcastResource {
                 ? authorization.substring(7).trim() : apikey;
         TokenVerdict verdict = services.tokens().verify(tenant.id(), token);
         if (verdict instanceof TokenVerdict.Refused refused) {
-            LOG.info(() -> "Broadcast API refused for tenant " + tenant.id() + ": " + refused.connectMessage());
+            LOG.info(() -> LogText.tenant(tenant.id()) + ": broadcast API refused: " + refused.connectMessage());
             return Caller.refused(error(401, "message", "Unauthorized"));
         }
         if (found.suspended()) {
-            LOG.info(() -> "Broadcast API refused for tenant " + tenant.id() + ": the tenant is suspended");
+            LOG.info(() -> LogText.tenant(tenant.id()) + ": broadcast API refused: the tenant is suspended");
             return Caller.refused(error(403, "message", "Tenant is suspended"));
         }
         return new Caller(tenant, ((TokenVerdict.Accepted) verdict).claims(),
@@ -213,8 +213,8 @@ public class BroadcastResource {
             return services.authorizer().authorize(caller.tenant.id(), subTopic, caller.claims,
                     services.joinDeadline()).broadcastWrite();
         } catch (ChannelAuthorizationException e) {
-            LOG.info(() -> "Broadcast API: write check on private topic " + LogText.of(subTopic) + " of tenant "
-                    + caller.tenant.id() + " failed: " + e.getMessage());
+            LOG.info(() -> LogText.channel(caller.tenant.id(), "realtime:" + subTopic)
+                    + " private: broadcast API write check failed: " + e.getMessage());
             return false;
         }
     }

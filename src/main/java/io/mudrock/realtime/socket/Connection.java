@@ -165,17 +165,18 @@ public final class Connection implements ClientLink {
                 channels.handle(message);
             } catch (RuntimeException e) {
                 // A bug of ours must cost the client one message, not its socket and channels.
-                LOG.log(Level.WARNING, "Socket " + id + " of tenant " + tenantId + ": handling " + LogText.of(message.event())
-                        + " on " + LogText.of(message.topic()) + " failed", e);
+                LOG.log(Level.WARNING, LogText.channel(tenantId, message.topic()) + " socket=" + id + ": handling "
+                        + LogText.of(message.event()) + " failed", e);
             }
         } else if (result instanceof MalformedFrame malformed) {
             long count = malformedFrames.incrementAndGet();
             if (!malformedLogged) {
                 malformedLogged = true;
-                LOG.info(() -> "Dropped a malformed frame from socket " + id + " of tenant " + tenantId + ": "
+                LOG.info(() -> LogText.tenant(tenantId) + " socket=" + id + ": malformed frame dropped: "
                         + LogText.of(malformed.reason()) + " (further ones on this socket are counted, not logged)");
             } else {
-                LOG.fine(() -> "Dropped malformed frame #" + count + " from socket " + id + ": " + LogText.of(malformed.reason()));
+                LOG.fine(() -> LogText.tenant(tenantId) + " socket=" + id + ": malformed frame #" + count + " dropped: "
+                        + LogText.of(malformed.reason()));
             }
         }
     }
@@ -339,7 +340,7 @@ public final class Connection implements ClientLink {
             }
             abandonWrites();
         }
-        LOG.info(() -> "Socket " + id + " of tenant " + tenantId + ": the client read nothing for the close frame, "
+        LOG.info(() -> LogText.tenant(tenantId) + " socket=" + id + ": the client read nothing for the close frame, "
                 + "closing the connection without it");
         output.close();
         return true;
@@ -358,7 +359,7 @@ public final class Connection implements ClientLink {
     /** The queue passed its bounds: drop it and close. Called with the lock held; the caller pumps. */
     private void overflow() {
         int dropped = queue.size();
-        LOG.info(() -> "Closing socket " + id + " of tenant " + tenantId + ": send queue full (" + dropped
+        LOG.info(() -> LogText.tenant(tenantId) + " socket=" + id + ": closing the socket, send queue full (" + dropped
                 + " frames waiting), the client reads too slowly");
         dropQueue(new CloseStatus(CLOSE_TRY_AGAIN_LATER, "send queue overflow: client too slow"));
     }
@@ -502,7 +503,7 @@ public final class Connection implements ClientLink {
     }
 
     private void gone(Exception e) {
-        LOG.fine(() -> "Write to socket " + id + " failed: " + e);
+        LOG.fine(() -> LogText.tenant(tenantId) + " socket=" + id + ": write failed: " + e);
         synchronized (this) {
             abandonWrites();
         }
@@ -535,7 +536,7 @@ public final class Connection implements ClientLink {
         if (channels != null) {
             channels.socketClosed();
         }
-        LOG.info(() -> "Socket " + id + " of tenant " + tenantId + " closed: " + status.code()
+        LOG.info(() -> LogText.tenant(tenantId) + " socket=" + id + ": closed " + status.code()
                 + (status.reason().isEmpty() ? "" : " " + LogText.of(status.reason())));
     }
 

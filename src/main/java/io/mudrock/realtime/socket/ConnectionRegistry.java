@@ -2,6 +2,7 @@ package io.mudrock.realtime.socket;
 
 import io.mudrock.realtime.channel.ChannelRegistry;
 import io.mudrock.realtime.config.RealtimeConfig;
+import io.mudrock.realtime.protocol.LogText;
 import io.mudrock.realtime.tenant.TenantEvent;
 import io.mudrock.realtime.wire.InboundBudget;
 import jakarta.annotation.PostConstruct;
@@ -102,7 +103,7 @@ public class ConnectionRegistry {
     }
 
     private static void close(Connection connection, int code, String reason) {
-        LOG.info(() -> "Closing socket " + connection.id() + " of tenant " + connection.tenantId() + ": " + reason);
+        LOG.info(() -> LogText.tenant(connection.tenantId()) + " socket=" + connection.id() + ": closing the socket, " + reason);
         connection.terminate(code, reason);
     }
 
@@ -127,7 +128,7 @@ public class ConnectionRegistry {
         AtomicInteger unjoined = unjoinedByTenant.computeIfAbsent(connection.tenantId(), id -> new AtomicInteger());
         if (unjoined.incrementAndGet() > limits.maxUnjoinedSocketsPerTenant()) {
             unjoined.decrementAndGet();
-            LOG.info(() -> "Closing socket " + connection.id() + " of tenant " + connection.tenantId() + ": "
+            LOG.info(() -> LogText.tenant(connection.tenantId()) + " socket=" + connection.id() + ": closing the socket, "
                     + TOO_MANY_UNJOINED_REASON + " (" + limits.maxUnjoinedSocketsPerTenant() + ")");
             return false;
         }
@@ -219,7 +220,7 @@ public class ConnectionRegistry {
             }
             connection.close(CLOSE_SERVICE_RESTART, "Server requested disconnect");
         }
-        LOG.info(() -> "Drained " + connections.size() + " sockets of tenant " + tenantId);
+        LOG.info(() -> LogText.tenant(tenantId) + ": drained " + connections.size() + " sockets");
         return connections.size();
     }
 

@@ -76,7 +76,9 @@ public class HandshakeServlet extends HttpServlet {
         }
         TenantResolution resolution = tenants.resolve(request.getHeader("Host"));
         if (resolution instanceof TenantResolution.NotFound notFound) {
-            LOG.info(() -> "Handshake refused from " + request.getRemoteAddr() + ": " + LogText.of(notFound.explanation()));
+            LOG.info(() -> LogText.tenant(RealtimeMetrics.UNKNOWN_TENANT) + ": handshake refused from " + request.getRemoteAddr()
+                    + ": " + LogText.of(notFound.explanation()));
+            RealtimeMetrics.unknownTenantRefused();
             refuse(request, response, HttpServletResponse.SC_NOT_FOUND, "Tenant not found");
             return;
         }
@@ -125,7 +127,7 @@ public class HandshakeServlet extends HttpServlet {
         WebSocketHandshake.Verdict verdict = WebSocketHandshake.check(joined(request, "Connection"),
                 request.getHeader("Sec-WebSocket-Version"), request.getHeader("Sec-WebSocket-Key"));
         if (verdict instanceof WebSocketHandshake.Refuse refuse) {
-            LOG.info(() -> "Handshake refused from " + handshake.remote() + " for tenant " + handshake.tenantId() + ": "
+            LOG.info(() -> LogText.tenant(handshake.tenantId()) + ": handshake refused from " + handshake.remote() + ": "
                     + refuse.status() + " " + refuse.message());
             RealtimeMetrics.tenant(handshake.tenantId()).handshakeRefused(HandshakeRefusals.BAD_HANDSHAKE);
             if (refuse.status() == 426) {
@@ -141,7 +143,7 @@ public class HandshakeServlet extends HttpServlet {
                 upgradeToJakartaSocket(request, response, handshake);
             }
         } catch (ServletException | DeploymentException | IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "WebSocket upgrade failed for tenant " + handshake.tenantId(), e);
+            LOG.log(Level.WARNING, LogText.tenant(handshake.tenantId()) + ": WebSocket upgrade failed", e);
             if (!response.isCommitted()) {
                 response.reset();
                 answer(request, response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "Error connecting to Realtime",
@@ -197,7 +199,7 @@ public class HandshakeServlet extends HttpServlet {
 
     private void refuse(HttpServletRequest request, HttpServletResponse response, ChannelTenant tenant, int status,
             String message) throws IOException {
-        LOG.info(() -> "Handshake refused from " + request.getRemoteAddr() + " for tenant " + tenant.id() + ": "
+        LOG.info(() -> LogText.tenant(tenant.id()) + ": handshake refused from " + request.getRemoteAddr() + ": "
                 + status + " " + message);
         RealtimeMetrics.tenant(tenant.id()).handshakeRefused(HandshakeRefusals.reason(status, message));
         answer(request, response, status, message, true);

@@ -2,6 +2,7 @@ package io.mudrock.realtime.socket;
 
 import io.mudrock.realtime.channel.ChannelServices;
 import io.mudrock.realtime.channel.SocketChannels;
+import io.mudrock.realtime.protocol.LogText;
 import io.mudrock.realtime.protocol.OutboundFrame;
 import io.mudrock.realtime.protocol.Serializer;
 import io.mudrock.realtime.wire.CloseStatus;
@@ -88,7 +89,7 @@ public final class JakartaSocket extends Endpoint implements SocketOutput {
         session.addMessageHandler(ByteBuffer.class, new BinaryParts());
         // Pings are answered by the container and never reach us; pongs count as liveness.
         session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> connection.heard());
-        LOG.info(() -> "Socket " + connection.id() + " opened: tenant " + handshake.tenantId() + ", vsn "
+        LOG.info(() -> LogText.tenant(handshake.tenantId()) + " socket=" + connection.id() + ": opened, vsn "
                 + serializer.vsn() + ", role " + handshake.role() + ", from " + handshake.remote() + " (jakarta)");
         if (!admitted) {
             connection.terminate(ConnectionRegistry.CLOSE_POLICY_VIOLATION, ConnectionRegistry.TOO_MANY_UNJOINED_REASON);
@@ -110,16 +111,16 @@ public final class JakartaSocket extends Endpoint implements SocketOutput {
     public void onError(Session failedSession, Throwable error) {
         String id = connection == null ? "?" : connection.id();
         if (error instanceof IOException || error.getCause() instanceof IOException) {
-            LOG.fine(() -> "Socket " + id + " I/O error: " + error);
+            LOG.fine(() -> LogText.tenant(handshake.tenantId()) + " socket=" + id + ": I/O error: " + error);
         } else {
             // The container closes the session itself (1009 for a message over the limit, 1002, 1007).
-            LOG.info(() -> "Socket " + id + " of tenant " + handshake.tenantId() + ": " + error);
+            LOG.info(() -> LogText.tenant(handshake.tenantId()) + " socket=" + id + ": " + error);
         }
     }
 
     /** Closes with 1009 like the servlet-upgrade transport's parser: the message passed upstream's limit. */
     private void tooBig() {
-        LOG.info(() -> "Socket " + connection.id() + " of tenant " + handshake.tenantId() + " sent a message larger than "
+        LOG.info(() -> LogText.tenant(handshake.tenantId()) + " socket=" + connection.id() + ": sent a message larger than "
                 + UpgradedSocket.MAX_INBOUND_FRAME_BYTES + " bytes; closing with 1009");
         connection.terminate(CloseStatus.TOO_BIG, "message larger than " + UpgradedSocket.MAX_INBOUND_FRAME_BYTES + " bytes");
     }
@@ -134,7 +135,7 @@ public final class JakartaSocket extends Endpoint implements SocketOutput {
         if (inbound.reserve(bytes)) {
             return true;
         }
-        LOG.info(() -> "Socket " + connection.id() + " of tenant " + handshake.tenantId()
+        LOG.info(() -> LogText.tenant(handshake.tenantId()) + " socket=" + connection.id()
                 + ": the server inbound buffer budget is exhausted; closing with 1009");
         connection.terminate(CloseStatus.TOO_BIG, FrameParser.BUDGET_EXHAUSTED);
         return false;
@@ -373,7 +374,8 @@ public final class JakartaSocket extends Endpoint implements SocketOutput {
                 session.close(reason);
             }
         } catch (IOException | RuntimeException e) {
-            LOG.fine(() -> "Closing socket " + (connection == null ? "?" : connection.id()) + " failed: " + e);
+            LOG.fine(() -> LogText.tenant(handshake.tenantId()) + " socket=" + (connection == null ? "?" : connection.id())
+                    + ": closing failed: " + e);
         }
     }
 
@@ -391,7 +393,7 @@ public final class JakartaSocket extends Endpoint implements SocketOutput {
 
     private void sendFailed(Throwable error) {
         // The connection is gone: nothing more is sent; the container reports the close.
-        LOG.fine(() -> "Write to socket " + connection.id() + " failed: " + error);
+        LOG.fine(() -> LogText.tenant(handshake.tenantId()) + " socket=" + connection.id() + ": write failed: " + error);
         close();
     }
 }

@@ -2,6 +2,7 @@ package io.mudrock.realtime.socket;
 
 import io.mudrock.realtime.channel.ChannelServices;
 import io.mudrock.realtime.channel.SocketChannels;
+import io.mudrock.realtime.protocol.LogText;
 import io.mudrock.realtime.protocol.Serializer;
 import io.mudrock.realtime.wire.CloseStatus;
 import io.mudrock.realtime.wire.FrameParser;
@@ -71,7 +72,8 @@ public final class UpgradedSocket implements HttpUpgradeHandler, SocketOutput {
             in = webConnection.getInputStream();
             out = webConnection.getOutputStream();
         } catch (IOException e) {
-            LOG.fine(() -> "Upgraded connection from " + handshake.remote() + " is already gone: " + e);
+            LOG.fine(() -> LogText.tenant(handshake.tenantId()) + ": upgraded connection from " + handshake.remote()
+                    + " is already gone: " + e);
             close();
             return;
         }
@@ -83,7 +85,7 @@ public final class UpgradedSocket implements HttpUpgradeHandler, SocketOutput {
         out.setWriteListener(new Outbound());
         boolean admitted = registry.add(connection);
         in.setReadListener(new Reader());
-        LOG.info(() -> "Socket " + connection.id() + " opened: tenant " + handshake.tenantId() + ", vsn "
+        LOG.info(() -> LogText.tenant(handshake.tenantId()) + " socket=" + connection.id() + ": opened, vsn "
                 + serializer.vsn() + ", role " + handshake.role() + ", from " + handshake.remote());
         if (!admitted) {
             connection.terminate(ConnectionRegistry.CLOSE_POLICY_VIOLATION, ConnectionRegistry.TOO_MANY_UNJOINED_REASON);
@@ -124,7 +126,8 @@ public final class UpgradedSocket implements HttpUpgradeHandler, SocketOutput {
         try {
             web.close();
         } catch (Exception e) {
-            LOG.fine(() -> "Closing socket " + (connection == null ? "?" : connection.id()) + " failed: " + e);
+            LOG.fine(() -> LogText.tenant(handshake.tenantId()) + " socket=" + (connection == null ? "?" : connection.id())
+                    + ": closing failed: " + e);
         }
         finish();
     }
@@ -146,9 +149,9 @@ public final class UpgradedSocket implements HttpUpgradeHandler, SocketOutput {
     private void failed(Throwable error) {
         String id = connection == null ? "?" : connection.id();
         if (error instanceof IOException || error.getCause() instanceof IOException) {
-            LOG.fine(() -> "Socket " + id + " I/O error: " + error);
+            LOG.fine(() -> LogText.tenant(handshake.tenantId()) + " socket=" + id + ": I/O error: " + error);
         } else {
-            LOG.log(Level.WARNING, "Socket " + id + " of tenant " + handshake.tenantId() + " failed", error);
+            LOG.log(Level.WARNING, LogText.tenant(handshake.tenantId()) + " socket=" + id + ": failed", error);
         }
         close();
     }
@@ -230,7 +233,7 @@ public final class UpgradedSocket implements HttpUpgradeHandler, SocketOutput {
             String why = FrameParser.BUDGET_EXHAUSTED.equals(status.reason())
                     ? " would pass the inbound buffer budget of " + (registry.inboundBudget().limitBytes() >> 20) + " MB"
                     : " broke the WebSocket protocol: " + status.reason();
-            LOG.info(() -> "Socket " + connection.id() + " of tenant " + handshake.tenantId() + why
+            LOG.info(() -> LogText.tenant(handshake.tenantId()) + " socket=" + connection.id() + ":" + why
                     + "; closing with " + status.code());
             connection.terminate(status.code(), status.reason());
         }

@@ -4,6 +4,7 @@ import io.mudrock.realtime.config.RealtimeConfig;
 import io.mudrock.realtime.database.ManagementDatabase;
 import io.mudrock.realtime.tenant.ApiKeyFormat;
 import io.mudrock.realtime.tenant.ApiKeyKind;
+import io.mudrock.realtime.protocol.LogText;
 import io.mudrock.realtime.tenant.SelfHostSeeder;
 import io.mudrock.realtime.tenant.TenantDirectory;
 import io.mudrock.realtime.tenant.TenantEvent;
@@ -52,7 +53,7 @@ public class SelfHostTenantTask implements StartupTask {
         if (result.changed() || keysChanged) {
             tenants.changed(config.selfHostTenantName(), TenantEvent.Kind.UPDATED);
         }
-        LOG.info(() -> "Default tenant '" + config.selfHostTenantName() + "' "
+        LOG.info(() -> LogText.tenant(config.selfHostTenantName()) + ": default tenant "
                 + (result.created() ? "created" : result.changed() ? "updated" : "already up to date"));
     }
 }

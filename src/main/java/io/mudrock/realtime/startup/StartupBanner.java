@@ -8,13 +8,14 @@ import io.mudrock.realtime.tenant.ApiKeyKind;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The block the log ends with: where a supabase-js client connects and, with the embedded database
  * only, with which keys (the anon and service_role JWTs, and the opaque publishable and secret keys
- * {@link SelfHostTenantTask} registers). With {@code DB_HOST} set the server is a deployment whose
- * log may be
+ * {@link SelfHostTenantTask} registers) and a ready {@code curl} line for {@code /metrics}. With
+ * {@code DB_HOST} set the server is a deployment whose log may be
  * collected and read widely, and a printed service_role key would be a standing credential there.
  */
 final class StartupBanner {
@@ -48,6 +49,13 @@ final class StartupBanner {
                         .append("  service_role key: ").append(signer.sign("service_role", now, now.plus(KEY_LIFETIME))).append('\n')
                         .append("  publishable key:  ").append(ApiKeyFormat.derive(ApiKeyKind.PUBLISHABLE, secret)).append('\n')
                         .append("  secret key:       ").append(ApiKeyFormat.derive(ApiKeyKind.SECRET, secret)).append('\n');
+            });
+            config.metricsJwtSecret().ifPresent(secret -> {
+                Instant now = Instant.now();
+                String token = new TokenSigner(secret).sign(Map.<String, Object>of("iat", now.getEpochSecond(),
+                        "exp", now.plus(KEY_LIFETIME).getEpochSecond()));
+                text.append("  Metrics:          curl -H 'Authorization: Bearer ").append(token)
+                        .append("' http://localhost:").append(config.port()).append("/metrics\n");
             });
         } else {
             text.append("  Keys:             not printed with DB_HOST set; sign them with JWT_SECRET\n");

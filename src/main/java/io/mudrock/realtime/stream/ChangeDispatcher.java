@@ -200,7 +200,7 @@ final class ChangeDispatcher {
             int withheld = request.size();
             String schema = table == null ? "?" : table.schema();
             String name = table == null ? "?" : table.name();
-            LOG.warning(() -> "RLS check of tenant " + context.tenantId() + " on " + schema + "." + name + " as " + group
+            LOG.warning(() -> LogText.tenant(context.tenantId()) + ": RLS check on " + schema + "." + name + " as " + group
                     + " failed, " + withheld + " changes withheld: " + refused.getMessage());
             groups.forEach((subscription, g) -> {
                 if (g.equals(group)) {
@@ -264,7 +264,7 @@ final class ChangeDispatcher {
                     }
                 } catch (RuntimeException e) {
                     // One broken channel must not stop the tenant's stream.
-                    LOG.log(Level.WARNING, "Delivery to " + LogText.of(target.topic()) + " of tenant " + context.tenantId() + " failed", e);
+                    LOG.log(Level.WARNING, LogText.channel(context.tenantId(), target.topic()) + ": delivery failed", e);
                 }
             }
         }
@@ -291,7 +291,7 @@ final class ChangeDispatcher {
         try {
             return context.access().access(table.oid(), role);
         } catch (AccessCatalog.UnknownRole e) {
-            LOG.fine(() -> "Role " + role + " no longer exists in the database of tenant " + context.tenantId());
+            LOG.fine(() -> LogText.tenant(context.tenantId()) + ": role " + role + " no longer exists in the database");
             return null;
         }
     }
@@ -346,7 +346,7 @@ final class ChangeDispatcher {
         }
         String reason = failure.getClass().getSimpleName() + (failure.getMessage() == null ? ""
                 : ": " + TenantStream.describe(failure));
-        LOG.warning(() -> "Tenant " + context.tenantId() + ", channel " + LogText.of(binding.owner().target().topic())
+        LOG.warning(() -> LogText.channel(context.tenantId(), binding.owner().target().topic())
                 + ": the filter of binding " + binding.id() + " failed (" + reason + "); the binding is stopped");
         binding.owner().target().postgresChangesStatus(false, StreamNotices.filterFailed(binding.spec().describe(), reason));
     }
@@ -362,7 +362,8 @@ final class ChangeDispatcher {
             binding.owner().target().postgresChangesStatus(false, binding.spec().failed(e.postgrexMessage())
                     + " (table " + Sql.table(table.schema(), table.name()) + ")");
         } catch (AccessCatalog.UnknownRole e) {
-            LOG.fine(() -> "Role of " + binding + " no longer exists");
+            LOG.fine(() -> LogText.tenant(context.tenantId()) + " " + binding.owner() + ": the role of binding " + binding.id()
+                    + " no longer exists");
         }
         binding.compiledLater(table, filter);
         return filter;

@@ -4,6 +4,7 @@ import io.mudrock.realtime.channel.ClientClaims;
 import io.mudrock.realtime.channel.PostgresBinding;
 import io.mudrock.realtime.channel.PostgresChangesSubscription;
 import io.mudrock.realtime.channel.PostgresChangesTarget;
+import io.mudrock.realtime.protocol.LogText;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -90,6 +91,6 @@ final class ChannelSubscription implements PostgresChangesSubscription {
 
     @Override
     public String toString() {
-        return target.topic() + " (" + group + ")";
+        return "channel=" + LogText.value(target.topic()) + " (" + group + ")";
     }
 }

@@ -7,6 +7,7 @@ import io.mudrock.realtime.changes.pgoutput.WalMessage;
 import io.mudrock.realtime.config.RealtimeConfig;
 import io.mudrock.realtime.database.MessagePartitions;
 import io.mudrock.realtime.database.MessagesPublication;
+import io.mudrock.realtime.protocol.LogText;
 import io.mudrock.realtime.tenant.Tenant;
 import io.mudrock.realtime.tenant.TenantDatabases;
 import java.nio.ByteBuffer;
@@ -236,7 +237,7 @@ final class MessageStream implements Runnable {
                 database.close();
             }
             String reason = stopRequested ? "stopped" : how;
-            LOG.info(() -> "Broadcast from Database stream of tenant " + tenantId + " ended: " + reason);
+            LOG.info(() -> LogText.tenant(tenantId) + ": Broadcast from Database stream ended: " + reason);
         }
     }
 
@@ -249,12 +250,12 @@ final class MessageStream implements Runnable {
                 try (Statement create = connection.createStatement()) {
                     create.execute("CREATE PUBLICATION " + PUBLICATION + " FOR TABLE realtime.messages");
                 }
-                LOG.info(() -> "Created publication " + PUBLICATION + " for tenant " + tenantId);
+                LOG.info(() -> LogText.tenant(tenantId) + ": created publication " + PUBLICATION);
             } else if (!state.holdsMessages()) {
                 try (Statement add = connection.createStatement()) {
                     add.execute("ALTER PUBLICATION " + PUBLICATION + " ADD TABLE realtime.messages");
                 }
-                LOG.info(() -> "Added realtime.messages to publication " + PUBLICATION + " of tenant " + tenantId);
+                LOG.info(() -> LogText.tenant(tenantId) + ": added realtime.messages to publication " + PUBLICATION);
             }
         }
     }
@@ -262,7 +263,7 @@ final class MessageStream implements Runnable {
     private void maintain(Connection connection) throws SQLException {
         MessagePartitions.Maintenance done = MessagePartitions.maintain(connection, LocalDateTime.now(ZoneOffset.UTC));
         if (!done.created().isEmpty() || !done.dropped().isEmpty() || done.moved() > 0 || done.purged() > 0) {
-            LOG.info(() -> "realtime.messages of tenant " + tenantId + ": created " + done.created() + ", dropped "
+            LOG.info(() -> LogText.tenant(tenantId) + ": realtime.messages partitions created " + done.created() + ", dropped "
                     + done.dropped() + (done.moved() > 0 ? ", moved " + done.moved() + " rows out of the default partition" : "")
                     + (done.purged() > 0 ? ", purged " + done.purged() + " expired rows of the default partition" : ""));
         }
@@ -276,13 +277,13 @@ final class MessageStream implements Runnable {
             waiting.clear();
         }
         if (problem != null) {
-            LOG.info(() -> "Broadcast from Database stream of tenant " + tenantId + " reconnected on slot " + slot);
+            LOG.info(() -> LogText.tenant(tenantId) + ": Broadcast from Database stream reconnected on slot " + slot);
         } else {
-            LOG.info(() -> "Broadcast from Database stream of tenant " + tenantId + " streaming slot " + slot
+            LOG.info(() -> LogText.tenant(tenantId) + ": Broadcast from Database stream streaming slot " + slot
                     + " of publication " + PUBLICATION);
         }
         problem = null;
-        ready.forEach(MessageStream::runQuietly);
+        ready.forEach(this::runQuietly);
     }
 
     private void lost(Throwable e, long backoff) {
@@ -294,10 +295,10 @@ final class MessageStream implements Runnable {
                 : TenantStream.describe(e);
         if (!why.equals(problem)) {
             if (e instanceof SQLException || e instanceof TenantStream.NoDatabase) {
-                LOG.warning(() -> "Broadcast from Database stream of tenant " + tenantId + " not streaming: " + why
+                LOG.warning(() -> LogText.tenant(tenantId) + ": Broadcast from Database stream not streaming: " + why
                         + "; retrying in " + backoff + " ms");
             } else {
-                LOG.log(Level.WARNING, "Broadcast from Database stream of tenant " + tenantId + " failed unexpectedly", e);
+                LOG.log(Level.WARNING, LogText.tenant(tenantId) + ": Broadcast from Database stream failed unexpectedly", e);
             }
         }
         problem = why;
@@ -383,7 +384,7 @@ final class MessageStream implements Runnable {
         try {
             decoded = rows.insert(insert);
         } catch (IllegalArgumentException e) {
-            LOG.warning(() -> "UnableToBroadcastChanges: tenant " + tenantId + ": " + e.getMessage());
+            LOG.warning(() -> LogText.tenant(tenantId) + ": UnableToBroadcastChanges: " + e.getMessage());
             return;
         }
         if (decoded.isEmpty()) {
@@ -392,15 +393,15 @@ final class MessageStream implements Runnable {
         DatabaseBroadcast m = decoded.get();
         int size = m.payloadJson() != null ? utf8Length(m.payloadJson(), maxPayloadBytes) : m.binaryPayload().length;
         if (size > maxPayloadBytes) {
-            LOG.warning(() -> "UnableToBroadcastChanges: message " + m.id() + " on " + m.topic() + " of tenant "
-                    + tenantId + " is over max_payload_size_in_kb (" + size + " bytes); not delivered");
+            LOG.warning(() -> LogText.channel(tenantId, "realtime:" + m.topic()) + ": UnableToBroadcastChanges: message "
+                    + m.id() + " is over max_payload_size_in_kb (" + size + " bytes); not delivered");
             return;
         }
         try {
             sink.accept(m);
         } catch (IllegalArgumentException e) {
-            LOG.warning(() -> "UnableToBroadcastChanges: message " + m.id() + " on " + m.topic() + " of tenant "
-                    + tenantId + ": " + e.getMessage());
+            LOG.warning(() -> LogText.channel(tenantId, "realtime:" + m.topic()) + ": UnableToBroadcastChanges: message "
+                    + m.id() + ": " + e.getMessage());
         }
     }
 
@@ -417,11 +418,11 @@ final class MessageStream implements Runnable {
         return bytes;
     }
 
-    private static void runQuietly(Runnable action) {
+    private void runQuietly(Runnable action) {
         try {
             action.run();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "A replication_ready notice failed", e);
+            LOG.log(Level.WARNING, LogText.tenant(tenantId) + ": a replication_ready notice failed", e);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.mudrock.realtime.stream;
 
 import io.mudrock.realtime.metrics.RealtimeMetrics;
 import io.mudrock.realtime.metrics.TenantMetrics;
+import io.mudrock.realtime.protocol.LogText;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -65,8 +66,9 @@ public class StreamMetrics {
             }
         }
         for (String gone : sampled) {
-            if (!present.contains(gone)) {
-                RealtimeMetrics.tenant(gone).replicationState("idle"); // the tenant's stream was stopped and dropped
+            TenantMetrics metrics = present.contains(gone) ? null : RealtimeMetrics.existing(gone);
+            if (metrics != null) {
+                metrics.replicationState("idle"); // the stream was stopped; a deleted tenant's series stay gone
             }
         }
         sampled = present;
@@ -81,7 +83,7 @@ public class StreamMetrics {
                 metrics.replicationLag(rs.getLong(1) - status.confirmedLsn());
             }
         } catch (SQLException | TenantStream.NoDatabase e) {
-            LOG.fine(() -> "Replication lag of tenant " + status.tenantId() + " not sampled: " + TenantStream.describe(e));
+            LOG.fine(() -> LogText.tenant(status.tenantId()) + ": replication lag not sampled: " + TenantStream.describe(e));
         }
     }
 }

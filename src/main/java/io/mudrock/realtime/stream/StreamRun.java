@@ -6,6 +6,7 @@ import io.mudrock.realtime.changes.values.PgTypeRegistry;
 import io.mudrock.realtime.changes.RelationCache;
 import io.mudrock.realtime.changes.RowChange;
 import io.mudrock.realtime.changes.pgoutput.WalMessage;
+import io.mudrock.realtime.protocol.LogText;
 import io.mudrock.realtime.tenant.Tenant;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
@@ -114,10 +115,10 @@ final class StreamRun implements Runnable {
                         return;
                     }
                     if (e instanceof VirtualMachineError) {
-                        LOG.warning(() -> "Change stream of tenant " + stream.tenantId() + " failed: " + e
+                        LOG.warning(() -> LogText.tenant(stream.tenantId()) + ": change stream failed: " + e
                                 + "; reconnecting");
                     } else if (!(e instanceof SQLException || e instanceof TenantStream.NoDatabase)) {
-                        LOG.log(Level.WARNING, "Change stream of tenant " + stream.tenantId() + " failed unexpectedly", e);
+                        LOG.log(Level.WARNING, LogText.tenant(stream.tenantId()) + ": change stream failed unexpectedly", e);
                     }
                     stream.lost(this, TenantStream.describe(e), Duration.ofMillis(backoff));
                     if (ReconnectPause.pause(backoff, () -> stopRequested) && stream.retireIfIdle(this)) {
@@ -265,17 +266,17 @@ final class StreamRun implements Runnable {
                 statement.setString(1, slot);
                 statement.execute();
                 if (!ReplicationSession.slotExists(connection, slot)) {
-                    LOG.info(() -> "Replication slot " + slot + " of tenant " + stream.tenantId() + " dropped");
+                    LOG.info(() -> LogText.tenant(stream.tenantId()) + ": replication slot " + slot + " dropped");
                     return;
                 }
             } catch (SQLException e) {
-                LOG.warning(() -> "Replication slot " + slot + " of tenant " + stream.tenantId() + " could not be dropped: "
+                LOG.warning(() -> LogText.tenant(stream.tenantId()) + ": replication slot " + slot + " could not be dropped: "
                         + TenantStream.describe(e) + " (drop it with: select pg_drop_replication_slot('" + slot + "');)");
                 return;
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100)); // its walsender is still exiting
         }
-        LOG.warning(() -> "Replication slot " + slot + " of tenant " + stream.tenantId() + " is still active; drop it with: "
+        LOG.warning(() -> LogText.tenant(stream.tenantId()) + ": replication slot " + slot + " is still active; drop it with: "
                 + "select pg_drop_replication_slot('" + slot + "');");
     }
 }

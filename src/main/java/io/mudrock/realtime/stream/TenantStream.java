@@ -139,8 +139,7 @@ final class TenantStream implements ChangeDispatcher.Context {
         try {
             register(subscription, result, firstAttempt);
         } catch (RuntimeException | LinkageError e) {
-            LOG.log(Level.SEVERE, "Bindings of " + subscription + " (tenant " + tenantId
-                    + ") could not be registered", e);
+            LOG.log(Level.SEVERE, LogText.tenant(tenantId) + " " + subscription + ": bindings could not be registered", e);
             if (result.complete(subscription)) {
                 subscription.target().postgresChangesStatus(false, StreamNotices.failed(describe(e)));
             }
@@ -163,7 +162,7 @@ final class TenantStream implements ChangeDispatcher.Context {
             // Upstream retries every few seconds too; the join is answered now, with the reason.
             result.complete(subscription);
             if (firstAttempt) {
-                LOG.warning(() -> "Bindings of " + LogText.of(target.topic()) + " (tenant " + tenantId + ") cannot be checked: "
+                LOG.warning(() -> LogText.channel(tenantId, target.topic()) + ": bindings cannot be checked: "
                         + describe(e) + "; retrying every " + SUBSCRIBE_RETRY.toSeconds() + " s");
                 target.postgresChangesStatus(false, StreamNotices.cannotCheck(describe(e)));
             }
@@ -231,7 +230,7 @@ final class TenantStream implements ChangeDispatcher.Context {
         try {
             outcome = resources().validator().validate(subscription, subscription.requested(), next, publication(tenant()));
         } catch (NoDatabase | SQLException | RuntimeException e) {
-            LOG.warning(() -> "Bindings of " + subscription + " (tenant " + tenantId + ") cannot be checked for role "
+            LOG.warning(() -> LogText.tenant(tenantId) + " " + subscription + ": bindings cannot be checked for role "
                     + next.role() + ": " + describe(e) + "; keeping role " + subscription.group().role());
             subscription.target().postgresChangesStatus(false, StreamNotices.cannotCheck(describe(e)));
             return;
@@ -346,11 +345,11 @@ final class TenantStream implements ChangeDispatcher.Context {
             ready = streaming;
         }
         if (back) {
-            LOG.info(() -> "Change stream of tenant " + tenantId + " back after "
+            LOG.info(() -> LogText.tenant(tenantId) + ": change stream back after "
                     + Duration.between(lostAt, Instant.now()).toSeconds() + " s: slot " + session.slot());
             tellSubscribers(true, StreamNotices.BACK);
         } else {
-            LOG.info(() -> "Change stream of tenant " + tenantId + " started: slot " + session.slot() + " ("
+            LOG.info(() -> LogText.tenant(tenantId) + ": change stream started: slot " + session.slot() + " ("
                     + (replication.permanentSlot() ? "permanent" : "temporary") + ")");
         }
         ready.complete(null); // joins waiting for a live stream are answered now
@@ -380,11 +379,11 @@ final class TenantStream implements ChangeDispatcher.Context {
         }
         RealtimeMetrics.tenant(tenantId).replicationLost();
         if (announce) {
-            LOG.warning(() -> "Change stream of tenant " + tenantId + (wasStreaming ? " lost (slot " + previousSlot + ")"
+            LOG.warning(() -> LogText.tenant(tenantId) + ": change stream" + (wasStreaming ? " lost (slot " + previousSlot + ")"
                     : " could not start") + ": " + reason + "; retrying in " + retryIn.toMillis() + " ms");
             tellSubscribers(false, StreamNotices.lost(reason, replication.permanentSlot()));
         } else {
-            LOG.fine(() -> "Change stream of tenant " + tenantId + " still down: " + reason);
+            LOG.fine(() -> LogText.tenant(tenantId) + ": change stream still down: " + reason);
         }
     }
 
@@ -397,7 +396,7 @@ final class TenantStream implements ChangeDispatcher.Context {
             run = null;
         }
         if (crashed && run == null && !subscriptions.isEmpty() && !forgotten) {
-            LOG.severe(() -> "Change stream of tenant " + tenantId + " " + how + "; restarting it");
+            LOG.severe(() -> LogText.tenant(tenantId) + ": change stream " + how + "; restarting it");
             ensureRunning(true);
             state = StreamStatus.State.RECONNECTING;
             problem = how;
@@ -408,7 +407,7 @@ final class TenantStream implements ChangeDispatcher.Context {
             since = Instant.now();
             slot = null;
         }
-        LOG.info(() -> "Change stream of tenant " + tenantId + " stopped (" + how + ")"
+        LOG.info(() -> LogText.tenant(tenantId) + ": change stream stopped (" + how + ")"
                 + (lastSlot == null ? "" : ": slot " + lastSlot + " released"));
     }
 
@@ -518,11 +517,11 @@ final class TenantStream implements ChangeDispatcher.Context {
                 boolean isPublished = published.contains(name);
                 if (isPublished && subscription.pending().remove(name)) {
                     nowLive = true;
-                    LOG.info(() -> "Tenant " + tenantId + ": " + Sql.table(spec.schema(), spec.table())
-                            + " joined publication " + publication + "; " + subscription + " receives its changes");
+                    LOG.info(() -> LogText.tenant(tenantId) + " " + subscription + ": " + Sql.table(spec.schema(), spec.table())
+                            + " joined publication " + publication + "; the channel receives its changes");
                 } else if (!isPublished && subscription.pending().add(name)) {
-                    LOG.info(() -> "Tenant " + tenantId + ": " + Sql.table(spec.schema(), spec.table())
-                            + " left publication " + publication + "; told " + subscription);
+                    LOG.info(() -> LogText.tenant(tenantId) + " " + subscription + ": " + Sql.table(spec.schema(), spec.table())
+                            + " left publication " + publication + "; the channel is told");
                     subscription.target().postgresChangesStatus(false,
                             StreamNotices.tableRemoved(publication, spec.schema(), spec.table()));
                 }
@@ -618,7 +617,7 @@ final class TenantStream implements ChangeDispatcher.Context {
                     subscription.target().postgresChangesStatus(ok, message);
                 } catch (RuntimeException e) {
                     // One broken channel must not keep the others uninformed (or end the stream task).
-                    LOG.warning(() -> "Tenant " + tenantId + ", channel " + LogText.of(subscription.target().topic())
+                    LOG.warning(() -> LogText.channel(tenantId, subscription.target().topic())
                             + ": status message not queued: " + describe(e));
                 }
             }

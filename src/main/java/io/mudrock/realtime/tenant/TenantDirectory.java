@@ -2,6 +2,7 @@ package io.mudrock.realtime.tenant;
 
 import io.mudrock.realtime.config.RealtimeConfig;
 import io.mudrock.realtime.database.ManagementDatabase;
+import io.mudrock.realtime.protocol.LogText;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -81,6 +82,6 @@ public class TenantDirectory {
     }
 
     private static void reportProblems(StoredTenant stored) {
-        stored.problems().forEach(problem -> LOG.warning(problem.message()));
+        stored.problems().forEach(problem -> LOG.warning(LogText.tenant(problem.tenantExternalId()) + ": " + problem.message()));
     }
 }

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,7 +55,7 @@ class MetricsIT {
     private static final String TABLE = "it_metrics_" + UUID.randomUUID().toString().substring(0, 8);
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{([^}]*)})? (\\S+)$");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
-    private static final Pattern SERIES = Pattern.compile("\\b((?:realtime|jvm|process|system)_[a-z0-9_]+)\\b");
+    private static final Pattern SERIES = Pattern.compile("\\b((?:realtime|jvm|process|system|liberty)_[a-z0-9_]+)\\b");
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -162,6 +164,16 @@ class MetricsIT {
         String text = scrape();
         assertTrue(text.contains("# TYPE jvm_memory_used_bytes gauge"), "JVM series come along");
         assertTrue(value(text, "process_uptime_seconds", Map.of()) > 0, "process uptime");
+
+        // Liberty's own figures, from monitor-1.0's MXBeans
+        Map<String, String> executor = Map.of("pool", "Default Executor");
+        assertTrue(value(text, "liberty_threadpool_size", executor) >= 1, "Liberty's pool size in " + text);
+        assertTrue(value(text, "liberty_threadpool_active_threads", executor) >= 0, "its active threads");
+        Await.until("the scrapes counted by the metrics servlet's ServletStats", Duration.ofSeconds(20), () -> {
+            String next = scrape();
+            return next.lines().anyMatch(line -> line.startsWith("liberty_servlet_requests_total{servlet=\"")
+                    && line.contains("MetricsServlet") && !line.endsWith(" 0.0") && !line.endsWith(" NaN"));
+        });
     }
 
     @Test
@@ -259,6 +271,45 @@ class MetricsIT {
                         "a-wrong-secret-that-is-32-bytes-long!!"), HOST));
         awaitValue("realtime_handshake_refusals_total", (Double.isNaN(refused) ? 0 : refused) + 1,
                 "reason", "invalid_token");
+
+        // No tenant to label: one bounded series, never the host the client sent.
+        Map<String, String> unknown = Map.of("tenant", "_unknown", "reason", "tenant_not_found");
+        double before = value(scrape(), "realtime_handshake_refusals_total", unknown);
+        String stranger = "no-such-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThrows(CompletionException.class, () -> PhoenixSocket.open(
+                "/realtime/v1/websocket?vsn=2.0.0&apikey=" + Tokens.anon(), stranger + ".localhost"));
+        Await.until("an unknown-tenant refusal counted", Duration.ofSeconds(20),
+                () -> value(scrape(), "realtime_handshake_refusals_total", unknown) == (Double.isNaN(before) ? 0 : before) + 1);
+        assertFalse(scrape().contains(stranger), "the client's host is no label value");
+    }
+
+    @Test
+    @Order(6)
+    void aDeletedTenantsSeriesLeaveTheScrapeAndComeBackFreshWithIt() throws Exception {
+        String gone = "metrics-gone-" + UUID.randomUUID().toString().substring(0, 8);
+        String label = "tenant=\"" + gone + "\"";
+        TestTenants.ensure(gone, "");
+        try (PhoenixSocket client = PhoenixSocket.open("/realtime/v1/websocket?vsn=2.0.0&apikey=" + Tokens.anon(),
+                gone + ".localhost")) {
+            client.send(join("1", "realtime:room", "[]"));
+            client.awaitText("phx_reply", "\"ok\"");
+            Await.until(gone + " joined in the scrape", Duration.ofSeconds(20),
+                    () -> value(scrape(), "realtime_joins_total", Map.of("tenant", gone)) == 1);
+
+            TestTenants.delete(gone);
+            assertEquals(1012, client.closed().get(20, TimeUnit.SECONDS), "the deletion drains the socket");
+        }
+        Await.until("no series of deleted " + gone, Duration.ofSeconds(20), () -> !scrape().contains(label));
+
+        TestTenants.ensure(gone, "");
+        try (PhoenixSocket client = PhoenixSocket.open("/realtime/v1/websocket?vsn=2.0.0&apikey=" + Tokens.anon(),
+                gone + ".localhost")) {
+            Await.until(gone + " back with a socket", Duration.ofSeconds(20),
+                    () -> value(scrape(), "realtime_connected_sockets", Map.of("tenant", gone)) == 1);
+            assertEquals(0, value(scrape(), "realtime_joins_total", Map.of("tenant", gone)), "counted from zero again");
+        } finally {
+            TestTenants.delete(gone);
+        }
     }
 
     @Test

@@ -46,4 +46,23 @@ public final class TestTenants {
             throw new AssertionError("Creating tenant " + id + " answered " + response.statusCode() + ": " + response.body());
         }
     }
+
+    /**
+     * Deletes a tenant (its sockets drain, its streams stop).
+     *
+     * @param id its external id
+     */
+    public static void delete(String id) throws Exception {
+        Instant now = Instant.now();
+        String token = new TokenSigner(TestServer.API_JWT_SECRET)
+                .sign(Map.of("iat", now.getEpochSecond(), "exp", now.plusSeconds(300).getEpochSecond()));
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(TestServer.baseUrl() + "/api/tenants/" + id))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token)
+                .DELETE()
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 204) {
+            throw new AssertionError("Deleting tenant " + id + " answered " + response.statusCode() + ": " + response.body());
+        }
+    }
 }

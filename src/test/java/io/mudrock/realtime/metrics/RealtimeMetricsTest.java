@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RealtimeMetricsTest {
@@ -59,6 +61,47 @@ class RealtimeMetricsTest {
         String text = scrape();
         assertTrue(text.contains("realtime_db_changes_decoded_total{tenant=\"unit-b\"} 1"), text);
         assertTrue(text.contains("realtime_db_changes_decoded_total{tenant=\"unit-c\"} 0"), text);
+    }
+
+    @Test
+    void aDeletedTenantsSeriesLeaveAndComeBackFresh() throws IOException {
+        TenantMetrics old = RealtimeMetrics.tenant("unit-gone");
+        old.changeDecoded();
+        old.joinRefused("Unauthorized: no");
+        old.replicationState("streaming");
+        assertTrue(scrape().contains("realtime_db_changes_decoded_total{tenant=\"unit-gone\"} 1"));
+
+        assertTrue(RealtimeMetrics.removeTenant("unit-gone"));
+        old.socketClosed(1000, "drain"); // a closing socket still holds the old counters
+        String gone = scrape();
+        assertFalse(gone.contains("tenant=\"unit-gone\""), gone);
+        assertNull(RealtimeMetrics.existing("unit-gone"));
+        assertFalse(RealtimeMetrics.removeTenant("unit-gone"));
+
+        RealtimeMetrics.tenant("unit-gone").socketClosed(1000, "client");
+        String back = scrape();
+        assertTrue(back.contains("realtime_db_changes_decoded_total{tenant=\"unit-gone\"} 0"), back);
+        assertTrue(back.contains("realtime_socket_closes_total{cause=\"client\",code=\"1000\",tenant=\"unit-gone\"} 1"), back);
+        assertFalse(back.contains("cause=\"drain\",code=\"1000\",tenant=\"unit-gone\""), back);
+        assertFalse(back.contains("realtime_join_errors_total{reason=\"Unauthorized\",tenant=\"unit-gone\"}"), back);
+    }
+
+    @Test
+    void unknownTenantRefusalsShareOneBoundedSeries() throws IOException {
+        String before = refusalsLine(scrape());
+        RealtimeMetrics.unknownTenantRefused();
+        RealtimeMetrics.unknownTenantRefused();
+        String after = refusalsLine(scrape());
+        assertEquals(count(before) + 2, count(after), after);
+    }
+
+    private static String refusalsLine(String text) {
+        String prefix = "realtime_handshake_refusals_total{reason=\"tenant_not_found\",tenant=\"_unknown\"} ";
+        return text.lines().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow(() -> new AssertionError(text));
+    }
+
+    private static double count(String line) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
     }
 
     @Test

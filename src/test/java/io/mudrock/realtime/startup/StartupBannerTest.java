@@ -1,6 +1,7 @@
 package io.mudrock.realtime.startup;
 
 import io.mudrock.realtime.auth.ApiTokenVerifier;
+import io.mudrock.realtime.auth.MetricsTokenVerifier;
 import io.mudrock.realtime.config.ConfigLoader;
 import io.mudrock.realtime.config.RealtimeConfig;
 import io.mudrock.realtime.tenant.ApiKeyFormat;
@@ -59,11 +60,27 @@ class StartupBannerTest {
     }
 
     @Test
+    void theEmbeddedDatabasePrintsACurlLineWhoseTokenTheMetricsEndpointAdmits() {
+        String metricsSecret = "banner-test-metrics-secret-of-32-bytes-or-more";
+        RealtimeConfig config = load(Map.of("API_JWT_SECRET", "api-secret", "JWT_SECRET", JWT_SECRET,
+                "METRICS_JWT_SECRET", metricsSecret));
+        String banner = StartupBanner.render(config, Optional.of("psql postgresql://postgres@localhost:54322/postgres"), EXTERNAL);
+        Matcher curl = Pattern.compile("(?m)^  Metrics: +curl -H 'Authorization: (Bearer \\S+)' http://localhost:"
+                + config.port() + "/metrics$").matcher(banner);
+        assertTrue(curl.find(), banner);
+        assertTrue(new MetricsTokenVerifier(Optional.of(metricsSecret), Clock.systemUTC()).verify(curl.group(1)).admitted(),
+                curl.group(1));
+        assertFalse(new MetricsTokenVerifier(Optional.of(JWT_SECRET), Clock.systemUTC()).verify(curl.group(1)).admitted(),
+                "signed with METRICS_JWT_SECRET, not another secret");
+    }
+
+    @Test
     void withDbHostNoKeyIsPrinted() {
         RealtimeConfig config = load(Map.of("DB_HOST", "db", "API_JWT_SECRET", "api-secret", "JWT_SECRET", JWT_SECRET,
-                "SEED_SELF_HOST", "true"));
+                "SEED_SELF_HOST", "true", "METRICS_JWT_SECRET", "metrics-secret"));
         String banner = StartupBanner.render(config, Optional.empty(), EXTERNAL);
         assertFalse(banner.contains(" key:"), banner);
+        assertFalse(banner.contains("Metrics:"), "no scrape token either: " + banner);
         assertFalse(banner.contains("eyJ"), "no JWT of any kind: " + banner);
         assertFalse(banner.contains("sb_"), "no opaque key: " + banner);
         assertTrue(banner.contains("not printed with DB_HOST set"), banner);
