@@ -1,0 +1,116 @@
+package io.mudrock.realtime.socket;
+
+import io.mudrock.realtime.channel.ClientLink;
+import io.mudrock.realtime.protocol.FrameDecoder;
+import io.mudrock.realtime.protocol.InboundMessage;
+import io.mudrock.realtime.protocol.OutboundFrame;
+import io.mudrock.realtime.protocol.Serializer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RefusedChannelsTest {
+
+    private static final HandshakeRefusal BAD_TOKEN = new HandshakeRefusal(401, "Failed to validate JWT signature");
+
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final Link link = new Link();
+
+    @AfterEach
+    void stop() {
+        scheduler.shutdownNow();
+    }
+
+    /** What the refused socket was told, in order: frames, then "close <code> <reason>". */
+    private static final class Link implements ClientLink {
+        final List<String> told = new ArrayList<>();
+        final CountDownLatch closed = new CountDownLatch(1);
+
+        @Override
+        public String id() {
+            return "test";
+        }
+
+        @Override
+        public Serializer serializer() {
+            return Serializer.V2;
+        }
+
+        @Override
+        public synchronized void send(OutboundFrame frame) {
+            told.add(((OutboundFrame.Text) frame).text());
+        }
+
+        @Override
+        public void publishThenSend(Runnable publish, OutboundFrame frame) {
+            publish.run();
+            send(frame);
+        }
+
+        @Override
+        public synchronized void close(int code, String reason) {
+            told.add("close " + code + " " + reason);
+            closed.countDown();
+        }
+
+        synchronized List<String> told() {
+            return List.copyOf(told);
+        }
+    }
+
+    private RefusedChannels refused(Duration backoff, boolean speaksProtocol) {
+        RefusedChannels channels = new RefusedChannels(link, new RefusedHandshake("realtime-dev", BAD_TOKEN,
+                Serializer.V2, speaksProtocol, backoff, "127.0.0.1"), scheduler);
+        channels.start();
+        return channels;
+    }
+
+    private static InboundMessage join(String ref, String topic) {
+        return (InboundMessage) FrameDecoder.decodeText(Serializer.V2,
+                "[\"" + ref + "\",\"" + ref + "\",\"" + topic + "\",\"phx_join\",{\"config\":{}}]");
+    }
+
+    private static String errorReply(String ref, String topic) {
+        return "[\"" + ref + "\",\"" + ref + "\",\"" + topic
+                + "\",\"phx_reply\",{\"status\":\"error\",\"response\":{\"reason\":\"Failed to validate JWT signature\"}}]";
+    }
+
+    @Test
+    void joinsDuringTheBackoffAreAnsweredTogetherWhenItEndsThenTheSocketCloses() throws Exception {
+        RefusedChannels channels = refused(Duration.ofMillis(300), true);
+        long started = System.nanoTime();
+        channels.accept(join("1", "realtime:a"));
+        channels.accept(join("2", "realtime:b"));
+        assertTrue(link.closed.await(5, TimeUnit.SECONDS), "closed after the back-off");
+        assertTrue(System.nanoTime() - started >= TimeUnit.MILLISECONDS.toNanos(300), "not before the back-off");
+        assertEquals(List.of(errorReply("1", "realtime:a"), errorReply("2", "realtime:b"),
+                "close 4401 Failed to validate JWT signature"), link.told());
+    }
+
+    @Test
+    void aJoinAfterTheBackoffIsAnsweredAtOnceAndLaterMessagesAreIgnored() {
+        RefusedChannels channels = refused(Duration.ZERO, true);
+        channels.accept((InboundMessage) FrameDecoder.decodeText(Serializer.V2,
+                "[null,\"1\",\"phoenix\",\"heartbeat\",{}]"));
+        assertEquals(List.of(), link.told(), "only joins are answered");
+        channels.accept(join("3", "realtime:c"));
+        channels.accept(join("4", "realtime:d"));
+        assertEquals(List.of(errorReply("3", "realtime:c"), "close 4401 Failed to validate JWT signature"), link.told());
+    }
+
+    @Test
+    void aSocketThatCannotReadTheProtocolIsOnlyClosedWithTheReason() {
+        RefusedChannels channels = refused(Duration.ZERO, false);
+        channels.accept(join("1", "realtime:a"));
+        assertEquals(List.of("close 4401 Failed to validate JWT signature"), link.told());
+    }
+}
