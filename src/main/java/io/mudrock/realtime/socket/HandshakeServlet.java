@@ -38,8 +38,11 @@ import java.util.logging.Logger;
  * ({@code {"error": "..."}} with the documented status, §1.5) after {@code CONNECT_ERROR_BACKOFF_MS};
  * accepted requests are checked as RFC 6455 upgrades and handed to the transport
  * {@code WEBSOCKET_TRANSPORT} names, with what the handshake established (tenant, token, frame
- * format): a {@link JakartaSocket} endpoint through the container's Jakarta WebSocket upgrade (the
- * default), or an {@link UpgradedSocket} through the servlet upgrade API. This is the only class
+ * format). A refusal of a browser's valid upgrade ({@code Origin} present, {@code READABLE_REFUSALS}
+ * on) is upgraded too, as a {@link RefusedHandshake}, since browsers hide the HTTP answer from the
+ * page; its socket tells the same message as a join error reply and a 4000 + status close. The
+ * transports: a {@link JakartaSocket} endpoint through the container's Jakarta WebSocket upgrade
+ * (the default), or an {@link UpgradedSocket} through the servlet upgrade API. This is the only class
  * that knows which transport is in use.
  *
  * <p>The delay holds no thread: the request goes asynchronous and a timer answers it.
