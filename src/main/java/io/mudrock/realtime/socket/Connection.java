@@ -128,7 +128,7 @@ public final class Connection implements ClientLink {
     }
 
     /** A refused handshake's socket: no channels, its messages only get the refusal. */
-    void attach(RefusedChannels refusal) {
+    void attach(RefusalReplies refusal) {
         this.inbound = refusal;
     }
 

@@ -34,8 +34,8 @@ record RefusedHandshake(String tenant, HandshakeRefusal refusal, Serializer seri
 
     @Override
     public Runnable attach(Connection connection, ChannelServices services) {
-        RefusedChannels refused = new RefusedChannels(connection, this, services.scheduler());
-        connection.attach(refused);
-        return refused::start;
+        RefusalReplies replies = new RefusalReplies(connection, this, services.scheduler());
+        connection.attach(replies);
+        return replies::start;
     }
 }

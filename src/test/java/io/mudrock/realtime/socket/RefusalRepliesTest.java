@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class RefusedChannelsTest {
+class RefusalRepliesTest {
 
     private static final HandshakeRefusal BAD_TOKEN = new HandshakeRefusal(401, "Failed to validate JWT signature");
 
@@ -67,11 +67,11 @@ class RefusedChannelsTest {
         }
     }
 
-    private RefusedChannels refused(Duration backoff, boolean speaksProtocol) {
-        RefusedChannels channels = new RefusedChannels(link, new RefusedHandshake("realtime-dev", BAD_TOKEN,
+    private RefusalReplies refused(Duration backoff, boolean speaksProtocol) {
+        RefusalReplies replies = new RefusalReplies(link, new RefusedHandshake("realtime-dev", BAD_TOKEN,
                 Serializer.V2, speaksProtocol, backoff, "127.0.0.1"), scheduler);
-        channels.start();
-        return channels;
+        replies.start();
+        return replies;
     }
 
     private static InboundMessage join(String ref, String topic) {
@@ -86,10 +86,10 @@ class RefusedChannelsTest {
 
     @Test
     void joinsDuringTheBackoffAreAnsweredTogetherWhenItEndsThenTheSocketCloses() throws Exception {
-        RefusedChannels channels = refused(Duration.ofMillis(300), true);
+        RefusalReplies replies = refused(Duration.ofMillis(300), true);
         long started = System.nanoTime();
-        channels.accept(join("1", "realtime:a"));
-        channels.accept(join("2", "realtime:b"));
+        replies.accept(join("1", "realtime:a"));
+        replies.accept(join("2", "realtime:b"));
         assertTrue(link.closed.await(5, TimeUnit.SECONDS), "closed after the back-off");
         assertTrue(System.nanoTime() - started >= TimeUnit.MILLISECONDS.toNanos(300), "not before the back-off");
         assertEquals(List.of(errorReply("1", "realtime:a"), errorReply("2", "realtime:b"),
@@ -98,19 +98,19 @@ class RefusedChannelsTest {
 
     @Test
     void aJoinAfterTheBackoffIsAnsweredAtOnceAndLaterMessagesAreIgnored() {
-        RefusedChannels channels = refused(Duration.ZERO, true);
-        channels.accept((InboundMessage) FrameDecoder.decodeText(Serializer.V2,
+        RefusalReplies replies = refused(Duration.ZERO, true);
+        replies.accept((InboundMessage) FrameDecoder.decodeText(Serializer.V2,
                 "[null,\"1\",\"phoenix\",\"heartbeat\",{}]"));
         assertEquals(List.of(), link.told(), "only joins are answered");
-        channels.accept(join("3", "realtime:c"));
-        channels.accept(join("4", "realtime:d"));
+        replies.accept(join("3", "realtime:c"));
+        replies.accept(join("4", "realtime:d"));
         assertEquals(List.of(errorReply("3", "realtime:c"), "close 4401 Failed to validate JWT signature"), link.told());
     }
 
     @Test
     void aSocketThatCannotReadTheProtocolIsOnlyClosedWithTheReason() {
-        RefusedChannels channels = refused(Duration.ZERO, false);
-        channels.accept(join("1", "realtime:a"));
+        RefusalReplies replies = refused(Duration.ZERO, false);
+        replies.accept(join("1", "realtime:a"));
         assertEquals(List.of("close 4401 Failed to validate JWT signature"), link.told());
     }
 }

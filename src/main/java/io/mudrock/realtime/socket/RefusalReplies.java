@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The messages of a socket whose handshake was refused ({@link RefusedHandshake}): once the
+ * What a socket whose handshake was refused ({@link RefusedHandshake}) is told: once the
  * connect back-off is over, every {@code phx_join} is answered with an error reply whose reason is
  * the refusal's message (supabase-js reports it to the subscribe callback as {@code CHANNEL_ERROR}
  * with that text), then the socket closes with the refusal's close code and message. Joins that
@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * closed {@link #JOIN_WAIT} after it, so a refused socket lives at most back-off plus that long.
  * Nothing else a client sends is answered.
  */
-final class RefusedChannels implements Consumer<InboundMessage> {
+final class RefusalReplies implements Consumer<InboundMessage> {
 
     /** How long after the back-off a refused socket waits for a join to answer before it just closes. */
     static final Duration JOIN_WAIT = Duration.ofSeconds(5);
@@ -38,7 +38,7 @@ final class RefusedChannels implements Consumer<InboundMessage> {
     private boolean due; // guarded by this: the back-off is over, a join is answered as it comes
     private boolean answered; // guarded by this: the refusal was told, the socket is closing
 
-    RefusedChannels(ClientLink link, RefusedHandshake handshake, ScheduledExecutorService scheduler) {
+    RefusalReplies(ClientLink link, RefusedHandshake handshake, ScheduledExecutorService scheduler) {
         this.link = link;
         this.refusal = handshake.refusal();
         this.handshake = handshake;
