@@ -18,14 +18,18 @@ import java.util.function.Consumer;
  * connect back-off is over, every {@code phx_join} is answered with an error reply whose reason is
  * the refusal's message (supabase-js reports it to the subscribe callback as {@code CHANNEL_ERROR}
  * with that text), then the socket closes with the refusal's close code and message. Joins that
- * came during the back-off are answered together when it ends; a socket that sends no join is
- * closed {@link #JOIN_WAIT} after it, so a refused socket lives at most back-off plus that long.
- * Nothing else a client sends is answered.
+ * came during the back-off are answered together when it ends; joins that come within
+ * {@link #LINGER} of the first answer are answered too (supabase-js sends the joins of all its
+ * channels at once, but they may arrive a few frames apart), then the socket closes. A socket that
+ * sends no join is closed {@link #JOIN_WAIT} after the back-off, so a refused socket lives at most
+ * back-off plus that long. Nothing else a client sends is answered.
  */
 final class RefusalReplies implements Consumer<InboundMessage> {
 
     /** How long after the back-off a refused socket waits for a join to answer before it just closes. */
     static final Duration JOIN_WAIT = Duration.ofSeconds(5);
+    /** How long after the first answer other joins are still answered before the close. */
+    static final Duration LINGER = Duration.ofMillis(200);
     /** Joins kept during the back-off; further ones are not answered (the close tells them). */
     private static final int MAX_PENDING_JOINS = 100;
 
@@ -36,7 +40,8 @@ final class RefusalReplies implements Consumer<InboundMessage> {
 
     private final List<InboundMessage> pending = new ArrayList<>(); // guarded by this
     private boolean due; // guarded by this: the back-off is over, a join is answered as it comes
-    private boolean answered; // guarded by this: the refusal was told, the socket is closing
+    private boolean closeScheduled; // guarded by this: a join was answered, the close follows LINGER later
+    private boolean closed; // guarded by this
 
     RefusalReplies(ClientLink link, RefusedHandshake handshake, ScheduledExecutorService scheduler) {
         this.link = link;
@@ -47,7 +52,7 @@ final class RefusalReplies implements Consumer<InboundMessage> {
 
     /** Starts the back-off; called once the socket is registered. */
     void start() {
-        later(handshake.speaksProtocol() ? this::backoffOver : this::closeUnanswered, handshake.backoff());
+        later(handshake.speaksProtocol() ? this::backoffOver : this::close, handshake.backoff());
     }
 
     @Override
@@ -55,8 +60,9 @@ final class RefusalReplies implements Consumer<InboundMessage> {
         if (!handshake.speaksProtocol() || !"phx_join".equals(message.event())) {
             return;
         }
+        boolean first;
         synchronized (this) {
-            if (answered) {
+            if (closed) {
                 return;
             }
             if (!due) {
@@ -65,9 +71,13 @@ final class RefusalReplies implements Consumer<InboundMessage> {
                 }
                 return;
             }
-            answered = true;
+            first = !closeScheduled;
+            closeScheduled = true;
         }
-        answer(List.of(message));
+        answer(message);
+        if (first) {
+            later(this::close, LINGER);
+        }
     }
 
     private void backoffOver() {
@@ -75,33 +85,31 @@ final class RefusalReplies implements Consumer<InboundMessage> {
         synchronized (this) {
             due = true;
             if (pending.isEmpty()) {
-                later(this::closeUnanswered, JOIN_WAIT);
+                later(this::close, JOIN_WAIT);
                 return;
             }
-            answered = true;
+            closeScheduled = true;
             joins = List.copyOf(pending);
             pending.clear();
         }
-        answer(joins);
+        joins.forEach(this::answer);
+        later(this::close, LINGER);
     }
 
-    private void closeUnanswered() {
+    private void answer(InboundMessage join) {
+        link.send(FrameEncoder.reply(link.serializer(), join.joinRef(), join.ref(), join.topic(), ReplyStatus.ERROR,
+                JsonNodeFactory.instance.objectNode().put("reason", refusal.message())));
+    }
+
+    /** Closes once; queued replies leave before the close frame, so the client reads them first. */
+    private void close() {
         synchronized (this) {
-            if (answered) {
+            if (closed) {
                 return;
             }
-            answered = true;
+            closed = true;
             pending.clear();
         }
-        link.close(refusal.closeCode(), refusal.message());
-    }
-
-    private void answer(List<InboundMessage> joins) {
-        for (InboundMessage join : joins) {
-            link.send(FrameEncoder.reply(link.serializer(), join.joinRef(), join.ref(), join.topic(), ReplyStatus.ERROR,
-                    JsonNodeFactory.instance.objectNode().put("reason", refusal.message())));
-        }
-        // After the replies: the close frame leaves once they are out, so the client reads them first.
         link.close(refusal.closeCode(), refusal.message());
     }
 

@@ -106,14 +106,37 @@ class RefusalRepliesTest {
     }
 
     @Test
-    void aJoinAfterTheBackoffIsAnsweredAtOnceAndLaterMessagesAreIgnored() {
+    void joinsAfterTheBackoffAreAnsweredAtOnceThenTheSocketClosesAndIgnoresTheRest() throws Exception {
         RefusalReplies replies = refused(Duration.ZERO, true);
         replies.accept((InboundMessage) FrameDecoder.decodeText(Serializer.V2,
                 "[null,\"1\",\"phoenix\",\"heartbeat\",{}]"));
         assertEquals(List.of(), link.told(), "only joins are answered");
         replies.accept(join("3", "realtime:c"));
+        assertEquals(List.of(errorReply("3", "realtime:c")), link.told(), "answered at once");
+        assertTrue(link.closed.await(5, TimeUnit.SECONDS), "closed after the linger");
         replies.accept(join("4", "realtime:d"));
-        assertEquals(List.of(errorReply("3", "realtime:c"), "close 4401 Failed to validate JWT signature"), link.told());
+        assertEquals(List.of(errorReply("3", "realtime:c"), "close 4401 Failed to validate JWT signature"), link.told(),
+                "a join after the close gets nothing");
+    }
+
+    @Test
+    void aJoinDuringTheLingerIsAnsweredBeforeTheClose() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        RefusalReplies replies = refused(Duration.ZERO, true);
+        replies.accept(join("5", "realtime:e"));
+        // The scheduler's one thread waits at the gate, so the linger cannot end before it opens.
+        scheduler.execute(() -> {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        replies.accept(join("6", "realtime:f"));
+        gate.countDown();
+        assertTrue(link.closed.await(5, TimeUnit.SECONDS));
+        assertEquals(List.of(errorReply("5", "realtime:e"), errorReply("6", "realtime:f"),
+                "close 4401 Failed to validate JWT signature"), link.told());
     }
 
     @Test
