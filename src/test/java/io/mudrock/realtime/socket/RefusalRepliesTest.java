@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** What a refused handshake's socket is told, and when: the back-off, the join replies, the close after them. */
 class RefusalRepliesTest {
 
     private static final HandshakeRefusal BAD_TOKEN = new HandshakeRefusal(401, "Failed to validate JWT signature");
