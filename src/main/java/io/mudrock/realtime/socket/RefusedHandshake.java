@@ -11,7 +11,8 @@ import java.time.Duration;
  * {@link ConnectionRegistry#REFUSED_SOCKETS}, never under a tenant, so it cannot use up a tenant's
  * unjoined-socket cap.
  *
- * @param tenant the tenant the request named, for logs (the derived id when it does not exist)
+ * @param tenant the tenant the request named, for the socket's logs (the derived id when it does
+ *               not exist, {@code ?} when the vsn was refused before the tenant was looked up)
  * @param refusal why it was refused
  * @param serializer the requested frame format; V2 when the requested one is not supported
  * @param speaksProtocol false when the requested frame format is not supported: joins are not
@@ -29,7 +30,7 @@ record RefusedHandshake(String tenant, HandshakeRefusal refusal, Serializer seri
 
     @Override
     public String role() {
-        return "none (refused: " + refusal.status() + ")";
+        return "none: refused " + refusal.status() + " for tenant " + tenant;
     }
 
     @Override
