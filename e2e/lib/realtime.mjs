@@ -165,12 +165,13 @@ export async function deleteTenant(id) {
 
 /**
  * Opens a raw WebSocket handshake and resolves with how it ended: `{ open: true }`, or
- * `{ status, body }` when the server answered with an HTTP error instead of upgrading.
+ * `{ status, body }` when the server answered with an HTTP error instead of upgrading. `origin`
+ * sends an Origin header as a browser does (ws sends none by default).
  */
-export function handshake(query, { host } = {}) {
+export function handshake(query, { host, origin } = {}) {
   const url = `${REALTIME_URL.replace(/^http/, 'ws')}/realtime/v1/websocket?${query}`
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, host ? { headers: { host } } : {})
+    const socket = new WebSocket(url, { ...(host ? { headers: { host } } : {}), ...(origin ? { origin } : {}) })
     socket.on('open', () => {
       socket.close()
       resolve({ open: true })

@@ -4,8 +4,9 @@ import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import {
-  anonKey, client, closeAll, ensureTenant, handshake, joined, sign, sql, subscribe, userToken, waitFor,
+  anonKey, client, closeAll, ensureTenant, handshake, joined, REALTIME_URL, sign, sql, subscribe, userToken, waitFor,
 } from '../lib/realtime.mjs'
+import WebSocket from 'ws'
 
 const unique = (name) => `${name}-${randomUUID().slice(0, 8)}`
 
@@ -36,6 +37,32 @@ describe('connect', () => {
     const channel = client({ key: forged, realtime: { reconnectAfterMs: () => 60_000 } }).channel(unique('forged'))
     const result = await subscribe(channel)
     assert.equal(result.status, 'CHANNEL_ERROR')
+  })
+
+  test('a refusal is an HTTP answer without Origin and a join error plus a 4401 close with it', async () => {
+    const forged = sign({ role: 'anon' }, 'not-the-tenant-secret-but-long-enough-for-hs256')
+    const noRetry = { reconnectAfterMs: () => 60_000 }
+    // Node's supabase-js (ws sends no Origin): the HTTP status and body as before, the reason is not in the error.
+    assert.deepEqual(await handshake(`apikey=${forged}&vsn=2.0.0`),
+      { status: 401, body: '{"error":"Failed to validate JWT signature"}' })
+    const node = await subscribe(client({ key: forged, realtime: noRetry }).channel(unique('node-refused')))
+    assert.equal(node.status, 'CHANNEL_ERROR')
+    assert.doesNotMatch(node.error ?? '', /Failed to validate JWT signature/)
+
+    // With Origin, as a browser connects: upgraded, and the reason reaches the subscribe callback.
+    assert.deepEqual(await handshake(`apikey=${forged}&vsn=2.0.0`, { origin: REALTIME_URL }), { open: true })
+    const closes = []
+    class BrowserLikeWebSocket extends WebSocket {
+      constructor(url, protocols, options = {}) {
+        super(url, protocols, { ...options, origin: REALTIME_URL })
+        this.on('close', (code, reason) => closes.push({ code, reason: reason.toString() }))
+      }
+    }
+    const supabase = client({ key: forged, realtime: { ...noRetry, transport: BrowserLikeWebSocket } })
+    const browserLike = await subscribe(supabase.channel(unique('browser-refused')))
+    assert.deepEqual(browserLike, { status: 'CHANNEL_ERROR', error: 'Failed to validate JWT signature' })
+    await waitFor('the 4401 close', () => closes.length > 0)
+    assert.deepEqual(closes[0], { code: 4401, reason: 'Failed to validate JWT signature' })
   })
 
   test('a join with an expired access token gets the InvalidJWTToken reason', async () => {

@@ -71,6 +71,14 @@ function claimsOf(token: string): Record<string, unknown> | null {
   }
 }
 
+/** What a close says beyond its code: 4400-4499 is the server telling a refused connection's reason (4000 + the HTTP status). */
+function closeNote(code: number, clean: boolean): string {
+  if (code >= 4400 && code < 4500) {
+    return ` (connection refused, HTTP ${code - 4000})`;
+  }
+  return clean ? "" : " (not clean: a refused handshake or a lost connection)";
+}
+
 function clock(epochMs: number): string {
   const date = new Date(epochMs);
   const pad = (n: number, width = 2) => String(n).padStart(width, "0");
@@ -379,7 +387,7 @@ class Inspector {
         if (this.client) {
           this.setSocketStatus("connecting", "RECONNECTING");
         }
-        this.log.note(`socket closed: ${code}${reason ? ` ${reason}` : ""}${clean ? "" : " (not clean: a refused handshake or a lost connection)"}`, "close");
+        this.log.note(`socket closed: ${code}${reason ? ` ${reason}` : ""}${closeNote(code, clean)}`, "close");
       },
     });
     this.setSocketStatus("connecting", "CONNECTING");
@@ -454,11 +462,16 @@ class Inspector {
     element("channels").append(item);
     this.joined.set(topic, { channel, item });
     this.refreshSendChannels();
-    channel.subscribe((status) => {
+    channel.subscribe((status, error) => {
       item.dataset.state = status;
       state.textContent = status;
       if (status === "SUBSCRIBED") {
         reason.textContent = "";
+        delete item.dataset.error;
+      } else if (error) {
+        // What supabase-js itself reports: a refused connection's reason arrives this way too.
+        item.dataset.error = error.message;
+        reason.textContent ||= error.message;
       }
     });
   }

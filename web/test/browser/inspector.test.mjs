@@ -9,6 +9,7 @@
 //   CHROMIUM           the browser (default /usr/bin/chromium, Debian's package)
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,6 +31,7 @@ const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1360, height: 900 };
 const TOPIC = `inspect-${Date.now()}`;
 const SECRET_TOPIC = `secret-${Date.now()}`;
+const REFUSED_TOPIC = `refused-${Date.now()}`;
 
 const logs = [];
 const notPassed = new Set();
@@ -242,6 +244,37 @@ step("a private topic without permission shows the join error's exact reason",
     const joinFrame = (await frames(desk, `.frame[data-event="phx_join"][data-topic="realtime:${SECRET_TOPIC}"]`))[0];
     assert.match(joinFrame.summary, /^private/);
   });
+
+/** An HS256 token signed with a secret the server does not know: its handshake is refused with 401. */
+function forgedToken() {
+  const part = (value) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const unsigned = `${part({ alg: "HS256", typ: "JWT" })}.${part({ role: "anon", exp: Math.floor(Date.now() / 1000) + 600 })}`;
+  return `${unsigned}.${createHmac("sha256", "not-the-tenant-secret-but-long-enough").update(unsigned).digest("base64url")}`;
+}
+
+step("a refused connection shows its reason: supabase-js's subscribe callback and the 4401 close carry it", [], async () => {
+  // Browsers hide the body of a refused upgrade; the server upgrades a browser's refused handshake
+  // to say why (README, "What each client sees").
+  const page = await openPage(DESKTOP, "refused");
+  try {
+    await page.check('input[name="key-mode"][value="jwt"]');
+    await page.fill("#user-jwt", forgedToken());
+    await page.click("#connect");
+    await joinTopic(page, REFUSED_TOPIC);
+    const reason = "Failed to validate JWT signature";
+    const channel = `.channel[data-topic="${REFUSED_TOPIC}"]`;
+    await page.waitForSelector(`${channel}[data-state="CHANNEL_ERROR"]`, { timeout: SETTLE_MS });
+    await page.waitForFunction(([sel, want]) => document.querySelector(sel)?.dataset.error === want,
+      [channel, reason], { timeout: SETTLE_MS });
+    assert.equal(await page.locator(`${channel} .reason`).textContent(), reason);
+    await waitForFrame(page, '.frame[data-kind="socket"]', `socket closed: 4401 ${reason} (connection refused, HTTP 401)`, SETTLE_MS);
+    const error = (await frames(page, `.frame[data-kind="error"][data-topic="realtime:${REFUSED_TOPIC}"]`))[0];
+    assert.equal(error?.summary, `error: ${reason}`, "the join's error reply is in the log");
+    await page.click("#disconnect");
+  } finally {
+    await page.close();
+  }
+});
 
 step("screenshots: desktop and phone, no sideways scrolling on the phone",
   ["a second page on a phone signs a user token, joins the topic, and its broadcast shows on the first"], async () => {

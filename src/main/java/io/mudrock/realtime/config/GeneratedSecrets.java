@@ -61,7 +61,8 @@ public final class GeneratedSecrets {
                 config.apiJwtSecretNext(), config.apiTokenBlocklist(),
                 config.tenantJwtSecret().or(() -> Optional.of(stored.getProperty("JWT_SECRET"))),
                 config.publication(), config.secureChannels(), config.seedSelfHost(), config.selfHostTenantName(),
-                config.migrateWells(), config.connectErrorBackoff(), config.channelErrorBackoff(), config.replication(),
+                config.migrateWells(), config.connectErrorBackoff(), config.readableRefusals(), config.channelErrorBackoff(),
+                config.replication(),
                 config.inbound(),
                 config.webSocketTransport(),
                 config.metricsJwtSecret().or(() -> Optional.of(stored.getProperty("METRICS_JWT_SECRET"))));

@@ -26,6 +26,9 @@ import java.util.stream.Stream;
  * @param selfHostTenantName   {@code SELF_HOST_TENANT_NAME}, the default tenant's external id
  * @param migrateWells         {@code MIGRATE_WELLS}: apply the {@code wells} changeset context
  * @param connectErrorBackoff  {@code CONNECT_ERROR_BACKOFF_MS}: delay before a refused handshake answers
+ * @param readableRefusals     {@code READABLE_REFUSALS}: a refused handshake from a browser (it sends
+ *                             {@code Origin}) is upgraded and answered over the socket, so the page can
+ *                             read the reason; false = every client gets the HTTP refusal
  * @param channelErrorBackoff  {@code CHANNEL_ERROR_BACKOFF_MS}: delay before a join error reply
  * @param replication          how tenants' change streams use replication slots
  * @param inbound              what clients may hold on the server before they have joined or sent a whole message
@@ -49,6 +52,7 @@ public record RealtimeConfig(
         String selfHostTenantName,
         boolean migrateWells,
         Duration connectErrorBackoff,
+        boolean readableRefusals,
         Duration channelErrorBackoff,
         ReplicationSettings replication,
         InboundLimits inbound,

@@ -1,5 +1,7 @@
 package io.mudrock.realtime.socket;
 
+import io.mudrock.realtime.channel.ChannelServices;
+import io.mudrock.realtime.channel.SocketChannels;
 import io.mudrock.realtime.protocol.Serializer;
 
 /**
@@ -11,5 +13,12 @@ import io.mudrock.realtime.protocol.Serializer;
  * @param serializer the negotiated frame format
  * @param remote the client address, for logs
  */
-record AcceptedHandshake(String tenantId, String token, String role, Serializer serializer, String remote) {
+record AcceptedHandshake(String tenantId, String token, String role, Serializer serializer, String remote)
+        implements SocketHandshake {
+
+    @Override
+    public Runnable attach(Connection connection, ChannelServices services) {
+        connection.attach(new SocketChannels(connection, tenantId, token, services));
+        return () -> { };
+    }
 }

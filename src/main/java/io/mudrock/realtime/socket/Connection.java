@@ -22,6 +22,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -78,6 +79,8 @@ public final class Connection implements ClientLink {
     private final Executor flusher;
     private final TenantMetrics metrics;
     private SocketChannels channels;
+    // What handles decoded messages: the channels, or the refusal of a refused handshake.
+    private Consumer<InboundMessage> inbound;
 
     // Send queue state, guarded by this.
     private final ArrayDeque<OutboundFrame> queue = new ArrayDeque<>();
@@ -121,6 +124,12 @@ public final class Connection implements ClientLink {
 
     void attach(SocketChannels channels) {
         this.channels = channels;
+        this.inbound = channels::handle;
+    }
+
+    /** A refused handshake's socket: no channels, its messages only get the refusal. */
+    void attach(RefusalReplies refusal) {
+        this.inbound = refusal;
     }
 
     @Override
@@ -162,7 +171,7 @@ public final class Connection implements ClientLink {
     private void dispatch(DecodeResult result) {
         if (result instanceof InboundMessage message) {
             try {
-                channels.handle(message);
+                inbound.accept(message);
             } catch (RuntimeException e) {
                 // A bug of ours must cost the client one message, not its socket and channels.
                 LOG.log(Level.WARNING, LogText.channel(tenantId, message.topic()) + " socket=" + id + ": handling "

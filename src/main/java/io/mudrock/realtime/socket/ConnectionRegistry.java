@@ -49,6 +49,11 @@ public class ConnectionRegistry {
     /** WebSocket close code "policy violation": for sockets that hold a connection without using it. */
     static final int CLOSE_POLICY_VIOLATION = 1008;
     static final String TOO_MANY_UNJOINED_REASON = "too many sockets without a joined channel";
+    /**
+     * The key every refused handshake's socket ({@link RefusedHandshake}) is registered under, of
+     * whichever tenant: one shared unjoined cap, and no tenant id can take this form.
+     */
+    static final String REFUSED_SOCKETS = "(refused)";
 
     private final Map<String, Set<Connection>> byTenant = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> unjoinedByTenant = new ConcurrentHashMap<>();
@@ -134,6 +139,14 @@ public class ConnectionRegistry {
         }
         connection.countAsUnjoined();
         return true;
+    }
+
+    /**
+     * @return whether one more refused handshake may be upgraded to tell its reason: the refused
+     *         sockets are fewer than {@code MAX_UNJOINED_SOCKETS_PER_TENANT}
+     */
+    boolean refusalsHaveRoom() {
+        return unjoined(REFUSED_SOCKETS) < limits.maxUnjoinedSocketsPerTenant();
     }
 
     /** A channel joined on the socket: it no longer counts as unjoined. */

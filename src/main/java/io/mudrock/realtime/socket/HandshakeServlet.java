@@ -23,6 +23,7 @@ import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.Map;
@@ -37,8 +38,11 @@ import java.util.logging.Logger;
  * ({@code {"error": "..."}} with the documented status, §1.5) after {@code CONNECT_ERROR_BACKOFF_MS};
  * accepted requests are checked as RFC 6455 upgrades and handed to the transport
  * {@code WEBSOCKET_TRANSPORT} names, with what the handshake established (tenant, token, frame
- * format): a {@link JakartaSocket} endpoint through the container's Jakarta WebSocket upgrade (the
- * default), or an {@link UpgradedSocket} through the servlet upgrade API. This is the only class
+ * format). A refusal of a browser's valid upgrade ({@code Origin} present, {@code READABLE_REFUSALS}
+ * on) is upgraded too, as a {@link RefusedHandshake}, since browsers hide the HTTP answer from the
+ * page; its socket tells the same message as a join error reply and a 4000 + status close. The
+ * transports: a {@link JakartaSocket} endpoint through the container's Jakarta WebSocket upgrade
+ * (the default), or an {@link UpgradedSocket} through the servlet upgrade API. This is the only class
  * that knows which transport is in use.
  *
  * <p>The delay holds no thread: the request goes asynchronous and a timer answers it.
@@ -69,23 +73,27 @@ public class HandshakeServlet extends HttpServlet {
         Optional<Serializer> serializer = Serializer.fromVsn(vsn);
         if (serializer.isEmpty()) {
             // Refused before the connect checks, as Phoenix negotiates the serializer first.
-            LOG.info(() -> "Handshake refused from " + request.getRemoteAddr() + ": unsupported vsn '" + LogText.of(vsn) + "'");
-            answer(request, response, HttpServletResponse.SC_FORBIDDEN,
-                    "Unsupported protocol version (vsn) '" + vsn + "': use 1.0.0 or 2.0.0", false);
+            boolean readable = readable(request);
+            LOG.info(() -> "Handshake refused from " + request.getRemoteAddr() + ": unsupported vsn '" + LogText.of(vsn)
+                    + "'" + told(readable, HttpServletResponse.SC_FORBIDDEN));
+            refuse(request, response, "?", new HandshakeRefusal(HttpServletResponse.SC_FORBIDDEN,
+                    "Unsupported protocol version (vsn) '" + vsn + "': use 1.0.0 or 2.0.0"), serializer, false, readable);
             return;
         }
         TenantResolution resolution = tenants.resolve(request.getHeader("Host"));
         if (resolution instanceof TenantResolution.NotFound notFound) {
+            boolean readable = readable(request);
             LOG.info(() -> LogText.tenant(RealtimeMetrics.UNKNOWN_TENANT) + ": handshake refused from " + request.getRemoteAddr()
-                    + ": " + LogText.of(notFound.explanation()));
+                    + ": " + LogText.of(notFound.explanation()) + told(readable, HttpServletResponse.SC_NOT_FOUND));
             RealtimeMetrics.unknownTenantRefused();
-            refuse(request, response, HttpServletResponse.SC_NOT_FOUND, "Tenant not found");
+            refuse(request, response, notFound.tenantId(),
+                    new HandshakeRefusal(HttpServletResponse.SC_NOT_FOUND, "Tenant not found"), serializer, true, readable);
             return;
         }
         TenantResolution.Found found = (TenantResolution.Found) resolution;
         ChannelTenant tenant = found.tenant();
         if (found.suspended()) {
-            refuse(request, response, tenant, HttpServletResponse.SC_FORBIDDEN, "Realtime was disabled for this tenant");
+            refuse(request, response, tenant, serializer, HttpServletResponse.SC_FORBIDDEN, "Realtime was disabled for this tenant");
             return;
         }
         String token = request.getHeader("x-api-key");
@@ -93,22 +101,22 @@ public class HandshakeServlet extends HttpServlet {
             token = request.getParameter("apikey");
         }
         if (token == null || token.isBlank()) {
-            refuse(request, response, tenant, HttpServletResponse.SC_UNAUTHORIZED, "API key is missing");
+            refuse(request, response, tenant, serializer, HttpServletResponse.SC_UNAUTHORIZED, "API key is missing");
             return;
         }
         TokenVerdict verdict = services.tokens().verify(tenant.id(), token);
         if (verdict instanceof TokenVerdict.Refused refused) {
-            refuse(request, response, tenant, HttpServletResponse.SC_UNAUTHORIZED, refused.connectMessage());
+            refuse(request, response, tenant, serializer, HttpServletResponse.SC_UNAUTHORIZED, refused.connectMessage());
             return;
         }
         TokenVerdict.Accepted accepted = (TokenVerdict.Accepted) verdict;
         TenantActivity activity = services.registry().activity(tenant.id());
         if (activity.connectedUsers() >= tenant.maxConcurrentUsers()) {
-            refuse(request, response, tenant, 429, "Too many connected users");
+            refuse(request, response, tenant, serializer, 429, "Too many connected users");
             return;
         }
         if (activity.joins().reached(tenant.maxJoinsPerSecond())) {
-            refuse(request, response, tenant, 429, "Too many joins per second");
+            refuse(request, response, tenant, serializer, 429, "Too many joins per second");
             return;
         }
         if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
@@ -121,7 +129,7 @@ public class HandshakeServlet extends HttpServlet {
         upgrade(request, response, handshake);
     }
 
-    private void upgrade(HttpServletRequest request, HttpServletResponse response, AcceptedHandshake handshake)
+    private void upgrade(HttpServletRequest request, HttpServletResponse response, SocketHandshake handshake)
             throws IOException {
         // The RFC 6455 checks are ours for both transports, so a bad upgrade gets the same answer.
         WebSocketHandshake.Verdict verdict = WebSocketHandshake.check(joined(request, "Connection"),
@@ -154,7 +162,7 @@ public class HandshakeServlet extends HttpServlet {
 
     /** {@code WEBSOCKET_TRANSPORT=servlet-upgrade}: our own RFC 6455 socket on the servlet upgrade API. */
     private void upgradeToOwnSocket(HttpServletRequest request, HttpServletResponse response, String acceptKey,
-            AcceptedHandshake handshake) throws IOException, ServletException {
+            SocketHandshake handshake) throws IOException, ServletException {
         // No extension is negotiated (permessage-deflate offers are ignored) and no subprotocol.
         response.setStatus(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
         response.setHeader("Upgrade", "websocket");
@@ -169,7 +177,7 @@ public class HandshakeServlet extends HttpServlet {
      * handshake that its configurator hands to the container.
      */
     private void upgradeToJakartaSocket(HttpServletRequest request, HttpServletResponse response,
-            AcceptedHandshake handshake) throws IOException, DeploymentException {
+            SocketHandshake handshake) throws IOException, DeploymentException {
         ServerContainer container = (ServerContainer) getServletContext().getAttribute(ServerContainer.class.getName());
         if (container == null) {
             throw new IllegalStateException("no Jakarta WebSocket container: enable Liberty's websocket-2.1 feature "
@@ -197,17 +205,50 @@ public class HandshakeServlet extends HttpServlet {
         return String.join(",", Collections.list(values));
     }
 
-    private void refuse(HttpServletRequest request, HttpServletResponse response, ChannelTenant tenant, int status,
-            String message) throws IOException {
+    private void refuse(HttpServletRequest request, HttpServletResponse response, ChannelTenant tenant,
+            Optional<Serializer> serializer, int status, String message) throws IOException {
+        boolean readable = readable(request);
         LOG.info(() -> LogText.tenant(tenant.id()) + ": handshake refused from " + request.getRemoteAddr() + ": "
-                + status + " " + message);
+                + status + " " + message + told(readable, status));
         RealtimeMetrics.tenant(tenant.id()).handshakeRefused(HandshakeRefusals.reason(status, message));
-        answer(request, response, status, message, true);
+        refuse(request, response, tenant.id(), new HandshakeRefusal(status, message), serializer, true, readable);
     }
 
-    private void refuse(HttpServletRequest request, HttpServletResponse response, int status, String message)
+    /**
+     * Answers a refusal: over an upgraded socket when {@code readable} (a {@link RefusedHandshake}),
+     * else as the HTTP response, after the connect back-off when {@code delayed}.
+     */
+    private void refuse(HttpServletRequest request, HttpServletResponse response, String tenantId,
+            HandshakeRefusal refusal, Optional<Serializer> serializer, boolean delayed, boolean readable)
             throws IOException {
-        answer(request, response, status, message, true);
+        if (readable) {
+            upgrade(request, response, new RefusedHandshake(tenantId, refusal, serializer.orElse(Serializer.V2),
+                    serializer.isPresent(), delayed ? config.connectErrorBackoff() : Duration.ZERO,
+                    request.getRemoteAddr()));
+        } else {
+            answer(request, response, refusal.status(), refusal.message(), delayed);
+        }
+    }
+
+    /** The log line's note on how a refusal is told: nothing for HTTP, the close code over a socket. */
+    private static String told(boolean readable, int status) {
+        return readable ? " (a browser: told over the socket, closing with "
+                + new HandshakeRefusal(status, "").closeCode() + ")" : "";
+    }
+
+    /**
+     * Whether a refusal is told over an upgraded socket: a browser's (only browsers send
+     * {@code Origin} on their own; Node's ws and undici, Java's client and curl do not) valid
+     * WebSocket upgrade, with {@code READABLE_REFUSALS} on and room under the refused sockets' cap.
+     * Everyone else gets the HTTP status and body as before.
+     */
+    private boolean readable(HttpServletRequest request) {
+        return config.readableRefusals()
+                && request.getHeader("Origin") != null
+                && "websocket".equalsIgnoreCase(request.getHeader("Upgrade"))
+                && WebSocketHandshake.check(joined(request, "Connection"), request.getHeader("Sec-WebSocket-Version"),
+                        request.getHeader("Sec-WebSocket-Key")) instanceof WebSocketHandshake.Accept
+                && connections.refusalsHaveRoom();
     }
 
     /** Writes {@code {"error": message}}, after the connect back-off when {@code delayed}. */

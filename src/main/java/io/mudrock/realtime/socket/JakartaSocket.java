@@ -1,7 +1,6 @@
 package io.mudrock.realtime.socket;
 
 import io.mudrock.realtime.channel.ChannelServices;
-import io.mudrock.realtime.channel.SocketChannels;
 import io.mudrock.realtime.protocol.LogText;
 import io.mudrock.realtime.protocol.OutboundFrame;
 import io.mudrock.realtime.protocol.Serializer;
@@ -43,7 +42,7 @@ public final class JakartaSocket extends Endpoint implements SocketOutput {
     /** Closing a connection that never got its close frame out: the code the container sends, if it still can. */
     private static final CloseStatus ABORTED = new CloseStatus(1001, "");
 
-    private final AcceptedHandshake handshake;
+    private final SocketHandshake handshake;
     private final ChannelServices services;
     private final ConnectionRegistry registry;
     private final SendQueueLimits limits;
@@ -58,7 +57,7 @@ public final class JakartaSocket extends Endpoint implements SocketOutput {
     /** This socket's share of the server-wide budget for messages that arrive in several frames. */
     private InboundBudget.Account inbound;
 
-    JakartaSocket(AcceptedHandshake handshake, ChannelServices services, ConnectionRegistry registry,
+    JakartaSocket(SocketHandshake handshake, ChannelServices services, ConnectionRegistry registry,
             SendQueueLimits limits) {
         this.handshake = handshake;
         this.services = services;
@@ -79,7 +78,7 @@ public final class JakartaSocket extends Endpoint implements SocketOutput {
         chain = new SendChain(this::send, () -> connection.outputReady(), this::sendFailed);
         Serializer serializer = handshake.serializer();
         connection = new Connection(this, serializer, handshake.tenantId(), limits, registry);
-        connection.attach(new SocketChannels(connection, handshake.tenantId(), handshake.token(), services));
+        Runnable onAdmitted = handshake.attach(connection, services);
         inbound = registry.inboundBudget().open();
         boolean admitted = registry.add(connection);
         // Partial handlers: Liberty checks the size limit per frame, not per message, so a message
@@ -91,7 +90,9 @@ public final class JakartaSocket extends Endpoint implements SocketOutput {
         session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> connection.heard());
         LOG.info(() -> LogText.tenant(handshake.tenantId()) + " socket=" + connection.id() + ": opened, vsn "
                 + serializer.vsn() + ", role " + handshake.role() + ", from " + handshake.remote() + " (jakarta)");
-        if (!admitted) {
+        if (admitted) {
+            onAdmitted.run();
+        } else {
             connection.terminate(ConnectionRegistry.CLOSE_POLICY_VIOLATION, ConnectionRegistry.TOO_MANY_UNJOINED_REASON);
         }
     }

@@ -1,7 +1,6 @@
 package io.mudrock.realtime.socket;
 
 import io.mudrock.realtime.channel.ChannelServices;
-import io.mudrock.realtime.channel.SocketChannels;
 import io.mudrock.realtime.protocol.LogText;
 import io.mudrock.realtime.protocol.Serializer;
 import io.mudrock.realtime.wire.CloseStatus;
@@ -36,7 +35,7 @@ public final class UpgradedSocket implements HttpUpgradeHandler, SocketOutput {
     // Read buffers are per thread, not per socket: the parser copies out whatever it keeps.
     private static final ThreadLocal<byte[]> READ_BUFFER = ThreadLocal.withInitial(() -> new byte[16 * 1024]);
 
-    private AcceptedHandshake handshake;
+    private SocketHandshake handshake;
     private ChannelServices services;
     private ConnectionRegistry registry;
     private SendQueueLimits limits;
@@ -57,7 +56,7 @@ public final class UpgradedSocket implements HttpUpgradeHandler, SocketOutput {
     public UpgradedSocket() {
     }
 
-    void prepare(AcceptedHandshake handshake, ChannelServices services, ConnectionRegistry registry,
+    void prepare(SocketHandshake handshake, ChannelServices services, ConnectionRegistry registry,
             SendQueueLimits limits) {
         this.handshake = handshake;
         this.services = services;
@@ -79,7 +78,7 @@ public final class UpgradedSocket implements HttpUpgradeHandler, SocketOutput {
         }
         Serializer serializer = handshake.serializer();
         connection = new Connection(this, serializer, handshake.tenantId(), limits, registry);
-        connection.attach(new SocketChannels(connection, handshake.tenantId(), handshake.token(), services));
+        Runnable onAdmitted = handshake.attach(connection, services);
         inboundAccount = registry.inboundBudget().open();
         parser = new FrameParser(MAX_INBOUND_FRAME_BYTES, inboundAccount, new Inbound());
         out.setWriteListener(new Outbound());
@@ -87,7 +86,9 @@ public final class UpgradedSocket implements HttpUpgradeHandler, SocketOutput {
         in.setReadListener(new Reader());
         LOG.info(() -> LogText.tenant(handshake.tenantId()) + " socket=" + connection.id() + ": opened, vsn "
                 + serializer.vsn() + ", role " + handshake.role() + ", from " + handshake.remote());
-        if (!admitted) {
+        if (admitted) {
+            onAdmitted.run();
+        } else {
             connection.terminate(ConnectionRegistry.CLOSE_POLICY_VIOLATION, ConnectionRegistry.TOO_MANY_UNJOINED_REASON);
         }
     }

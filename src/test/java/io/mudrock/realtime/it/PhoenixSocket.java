@@ -49,10 +49,28 @@ public final class PhoenixSocket implements WebSocket.Listener, AutoCloseable {
      * @param host e.g. {@code flood.localhost}, or {@code null} for the default
      */
     public static PhoenixSocket open(String pathAndQuery, String host) {
+        return open(pathAndQuery, host, null);
+    }
+
+    /**
+     * Opens a socket as a browser does, with an {@code Origin} header (Java's client sends none).
+     *
+     * @param pathAndQuery e.g. {@code /realtime/v1/websocket?apikey=...&vsn=2.0.0}
+     * @param host the Host header, or {@code null} for the default
+     * @param origin e.g. {@code http://localhost:9082}
+     */
+    public static PhoenixSocket openFromBrowser(String pathAndQuery, String host, String origin) {
+        return open(pathAndQuery, host, origin);
+    }
+
+    private static PhoenixSocket open(String pathAndQuery, String host, String origin) {
         PhoenixSocket client = new PhoenixSocket();
         WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
         if (host != null) {
             builder.header("Host", host);
+        }
+        if (origin != null) {
+            builder.header("Origin", origin);
         }
         client.socket = builder
                 .buildAsync(URI.create("ws://localhost:" + TestServer.HTTP_PORT + pathAndQuery), client)

@@ -8,15 +8,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -24,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * runs the integration tests on the default Jakarta WebSocket transport and again, in a second
  * failsafe run, on the servlet-upgrade one): the server really is on that transport, a message
  * over upstream's 5,000,000-byte limit closes the socket with 1009, one just under it is read,
- * and a burst of broadcasts arrives whole and in order (binary frames: {@code RealtimeSocketIT}).
+ * a burst of broadcasts arrives whole and in order (binary frames: {@code RealtimeSocketIT}), and a
+ * browser's refused handshake is upgraded and told over the socket (join error reply, 44xx close).
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -92,5 +97,58 @@ class WebSocketTransportIT {
             sender.awaitText("\"b" + (messages - 1) + "\"", "phx_reply", "\"ok\"");
             assertFalse(receiver.closed().isDone());
         }
+    }
+
+    @Test
+    void aBrowsersBadTokenIsToldAsAJoinErrorThenA4401Close() throws Exception {
+        String badToken = Tokens.sign(Map.of("role", "anon"), 600, "another-secret-of-at-least-thirty-two-bytes");
+        try (PhoenixSocket socket = PhoenixSocket.openFromBrowser(V2 + badToken, null, TestServer.baseUrl())) {
+            socket.send("[\"1\",\"1\",\"realtime:refused-a\",\"phx_join\",{\"config\":{}}]");
+            socket.send("[\"2\",\"2\",\"realtime:refused-b\",\"phx_join\",{\"config\":{}}]");
+            for (String topic : List.of("realtime:refused-a", "realtime:refused-b")) {
+                socket.awaitText("\"" + topic + "\",\"phx_reply\"", "\"status\":\"error\"",
+                        "\"reason\":\"Failed to validate JWT signature\"");
+            }
+            assertEquals(4401, socket.closed().get(10, TimeUnit.SECONDS));
+            assertEquals("Failed to validate JWT signature", socket.closeReason());
+        }
+    }
+
+    @Test
+    void aBrowsersUnknownTenantIsToldOverTheSocketWithA4404Close() throws Exception {
+        try (PhoenixSocket socket = PhoenixSocket.openFromBrowser(V2 + Tokens.anon(), "nobody.example.com",
+                "http://nobody.example.com")) {
+            socket.send("[\"1\",\"1\",\"realtime:lost\",\"phx_join\",{\"config\":{}}]");
+            socket.awaitText("\"phx_reply\"", "\"status\":\"error\"", "\"reason\":\"Tenant not found\"");
+            assertEquals(4404, socket.closed().get(10, TimeUnit.SECONDS));
+            assertEquals("Tenant not found", socket.closeReason());
+        }
+    }
+
+    @Test
+    void aRefusedBrowserSocketThatNeverJoinsIsClosedWithTheReasonAnyway() throws Exception {
+        long opened = System.nanoTime();
+        try (PhoenixSocket socket = PhoenixSocket.openFromBrowser("/realtime/v1/websocket?vsn=2.0.0", null,
+                TestServer.baseUrl())) {
+            assertEquals(4401, socket.closed().get(15, TimeUnit.SECONDS));
+            assertEquals("API key is missing", socket.closeReason());
+            assertTrue(System.nanoTime() - opened < TimeUnit.SECONDS.toNanos(12), "closed within the join wait");
+        }
+        try (PhoenixSocket socket = PhoenixSocket.openFromBrowser("/realtime/v1/websocket?vsn=3.0.0&apikey="
+                + Tokens.anon(), null, TestServer.baseUrl())) {
+            assertEquals(4403, socket.closed().get(10, TimeUnit.SECONDS), "an unknown vsn is told by the close alone");
+            assertEquals("Unsupported protocol version (vsn) '3.0.0': use 1.0.0 or 2.0.0", socket.closeReason());
+        }
+    }
+
+    @Test
+    void withoutOriginTheRefusalStaysAnHttpAnswer() {
+        String badToken = Tokens.sign(Map.of("role", "anon"), 600, "another-secret-of-at-least-thirty-two-bytes");
+        Throwable refused = assertThrows(Exception.class, () -> PhoenixSocket.open(V2 + badToken));
+        while (!(refused instanceof WebSocketHandshakeException) && refused.getCause() != null) {
+            refused = refused.getCause();
+        }
+        WebSocketHandshakeException handshake = assertInstanceOf(WebSocketHandshakeException.class, refused);
+        assertEquals(401, handshake.getResponse().statusCode(), "a client without Origin gets the HTTP refusal");
     }
 }
