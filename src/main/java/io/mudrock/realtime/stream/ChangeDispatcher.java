@@ -30,9 +30,10 @@ import java.util.logging.Logger;
 
 /**
  * Steps 3 to 6 of "one change, end to end", on the stream thread: routes each change to the
- * bindings on its table (index lookup, event and filter), batches a transaction's changes (at
- * most {@link #BATCH_SIZE} at a time, so a huge transaction never sits in memory), authorizes a
- * batch with one RLS round trip per claims group, serializes each change once per distinct column
+ * bindings on its table (index lookup, event and filter), batches changes (a transaction's, or
+ * several transactions' while the stream is busy; at most {@link #BATCH_SIZE} at a time, so a
+ * huge transaction never sits in memory), authorizes a batch with one RLS round trip per claims
+ * group (none where the role's policies cannot filter), serializes each change once per distinct column
  * mask and queues one frame per channel (shared by channels with the same topic and ids).
  * Queuing never waits: each channel's socket holds what it cannot take yet in its own queue and
  * is charged for it ({@code channel.SubscriberQueue}), so no subscriber can slow the stream.
@@ -154,6 +155,11 @@ final class ChangeDispatcher {
         }
     }
 
+    /** How many routed changes wait for {@link #flush()}. */
+    int pending() {
+        return batch.size();
+    }
+
     /**
      * Authorizes and delivers the routed changes so far (end of a transaction, or a full batch).
      *
@@ -271,9 +277,13 @@ final class ChangeDispatcher {
         metrics.changeQueued(change.commitTime());
     }
 
-    /** INSERT and UPDATE of an RLS table with a primary key the role can see are checked; DELETE never (§5.4). */
+    /**
+     * INSERT and UPDATE of an RLS table with a primary key the role can see are checked, unless
+     * its policies cannot filter for the role; DELETE never (§5.4).
+     */
     private static boolean needsCheck(RowChange change, TableAccess access) {
-        return change.type() != ChangeType.DELETE && access.rowSecurity() && change.table().hasPrimaryKey()
+        return change.type() != ChangeType.DELETE && access.rowSecurity() && !access.unfiltered()
+                && change.table().hasPrimaryKey()
                 && primaryKeyVisible(change.table(), access);
     }
 
