@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * each row's name carries the epoch microseconds taken just before its INSERT is sent, and the
  * receiver subtracts it from the epoch microseconds at receipt (same machine clock).
  * Phases: Debezium embedded under the same load (baseline); our server with 10 distinct users
- * on an RLS-enabled wells; then, with RLS off, 1, 100 and 1,000 subscribers; then Broadcast from
+ * on an RLS-enabled wells, once with its SELECT policy as shipped ({@code USING (true)}) and once
+ * with one the server has to check ({@code auth.uid() IS NOT NULL}); then, with RLS off, 1, 100 and 1,000 subscribers; then Broadcast from
  * Database with 1, 100 and 1,000 subscribers of a public channel, the load calling
  * {@code realtime.send} instead of inserting into wells (the message's payload carries the name).
  */
@@ -89,7 +90,14 @@ public final class Latency {
             counts.add(Integer.parseInt(s.trim()));
         }
         int rlsUsers = o.integer("rls-users", 10);
-        int rlsSubscribers = o.integer("rls-subscribers", 100);
+        List<Integer> rlsCounts = new ArrayList<>();
+        for (String s : o.str("rls-subscribers", "100").split(",")) {
+            rlsCounts.add(Integer.parseInt(s.trim()));
+        }
+        List<RlsPolicy> policies = new ArrayList<>();
+        for (String s : o.str("rls-policies", "shipped,filtering").split(",")) {
+            policies.add(RlsPolicy.valueOf(s.trim().toUpperCase()));
+        }
         Results res = new Results("latency", o.str("command", "bench/run-latency.sh"));
         res.put("options", o.all());
         res.put("reference", Map.of(
@@ -119,7 +127,15 @@ public final class Latency {
                 if (problem == null) {
                     // RLS on first: the server's migration leaves wells with RLS enabled
                     setRls(db, true);
-                    phases.add(ours(db, server, rlsSubscribers, rlsUsers, true, seconds, res, "<= 1 DB round trip per tx per claims group"));
+                    for (RlsPolicy policy : policies) {
+                        rlsPolicy = policy;
+                        setPolicy(db, policy);
+                        for (int k : rlsCounts) {
+                            phases.add(ours(db, server, k, Math.min(rlsUsers, k), true, seconds, res,
+                                    "<= 1 DB round trip per tx per claims group; within 2x of RLS off"));
+                        }
+                    }
+                    setPolicy(db, RlsPolicy.SHIPPED);
                     setRls(db, false);
                     // RLS off on every transport in turn, each on a fresh server (nothing cached from before)
                     for (String next : env.transports) {
@@ -159,6 +175,30 @@ public final class Latency {
     static final class PhaseFailed extends Exception {
         PhaseFailed(String m) {
             super(m);
+        }
+    }
+
+    /**
+     * The SELECT policy of {@code authenticated} on wells during the RLS-on phases: as shipped
+     * ({@code USING (true)}, which the server sees cannot filter, so it checks nothing), or one
+     * that lets every bench user see every row but that the server must check row by row.
+     */
+    enum RlsPolicy {
+        SHIPPED("true"),
+        FILTERING("auth.uid() IS NOT NULL");
+
+        final String using;
+
+        RlsPolicy(String using) {
+            this.using = using;
+        }
+    }
+
+    private RlsPolicy rlsPolicy = RlsPolicy.SHIPPED;
+
+    private static void setPolicy(BenchDb db, RlsPolicy policy) throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("ALTER POLICY \"Allow authenticated access to wells\" ON public.wells USING (" + policy.using + ")");
         }
     }
 
@@ -332,8 +372,11 @@ public final class Latency {
         m.put("transport", transport);
         m.put("subscribers", subscribers);
         m.put("rls", rls);
+        if (rls) {
+            m.put("rls_policy_using", rlsPolicy.using);
+        }
         m.put("distinct_users", users);
-        String rlsText = rls ? "on, " + users + " users" : "off";
+        String rlsText = rls ? "on (USING (" + rlsPolicy.using + ")), " + users + " users" : "off";
         String[] tokens = new String[users];
         for (int u = 0; u < users; u++) {
             tokens[u] = Jwt.hs256(ServerProcess.JWT_SECRET, "authenticated",
@@ -369,7 +412,7 @@ public final class Latency {
             double cpu0 = server.cpuSeconds();
             double clientCpu0 = Machine.cpuSeconds(self);
             long x0 = xacts(db);
-            Profiler prof = new Profiler(server, env.work.resolve("profiles"), "latency-" + subscribers + (rls ? "-rls" : "")
+            Profiler prof = new Profiler(server, env.work.resolve("profiles"), "latency-" + subscribers + (rls ? "-rls-" + rlsPolicy.name().toLowerCase() : "")
                     + (path == Path.CHANGES ? "" : "-dbcast"),
                     !o.str("profile", "on").equals("off"));
             prof.start();
