@@ -101,6 +101,7 @@ final class ChangeDispatcher {
     private ChangePayloadSerializer serializer = new ChangePayloadSerializer();
     private int maxRecordBytes = ChangePayloadSerializer.DEFAULT_MAX_RECORD_BYTES;
     private final List<Routed> batch = new ArrayList<>();
+    private boolean checkPending;
     private final List<LiveBinding> candidates = new ArrayList<>();
     private final Map<MaskKey, ColumnMask> masks = new HashMap<>();
 
@@ -148,6 +149,9 @@ final class ChangeDispatcher {
             matched.add(binding);
         }
         if (matched != null) {
+            if (!checkPending && change.type() != ChangeType.DELETE) {
+                checkPending = anyNeedsCheck(change, matched);
+            }
             batch.add(new Routed(change, matched));
             if (batch.size() >= BATCH_SIZE) {
                 flush();
@@ -158,6 +162,24 @@ final class ChangeDispatcher {
     /** How many routed changes wait for {@link #flush()}. */
     int pending() {
         return batch.size();
+    }
+
+    /**
+     * Whether a waiting change needs an RLS check: only then is it worth holding the batch open
+     * for the next transactions (otherwise nothing is saved and only latency added).
+     */
+    boolean awaitsCheck() {
+        return checkPending;
+    }
+
+    private boolean anyNeedsCheck(RowChange change, List<LiveBinding> bindings) throws SQLException {
+        for (LiveBinding binding : bindings) {
+            TableAccess access = access(change.table(), binding.owner().group().role());
+            if (access != null && needsCheck(change, access)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -191,6 +213,7 @@ final class ChangeDispatcher {
             deliver(batch.get(position), position, groups, visible);
         }
         batch.clear();
+        checkPending = false;
     }
 
     private BitSet check(ClaimsGroup group, RlsChecker.Request request, Map<ChannelSubscription, ClaimsGroup> groups)

@@ -25,8 +25,8 @@ import java.util.logging.Logger;
  * The long-lived task of one tenant's stream, on the managed executor: opens a replication
  * session, reads pgoutput messages, hands changes to the {@link ChangeDispatcher}, confirms each
  * transaction's end LSN once it was handed to every subscriber's send queue (while further
- * transactions are already waiting to be read, those of the next {@link #MAX_DEFER_NANOS} are
- * authorized and delivered with it, in order), and reconnects with
+ * transactions are already waiting to be read and RLS checks are due, those of the next
+ * {@link #MAX_DEFER_NANOS} are authorized and delivered with it, in order), and reconnects with
  * exponential back-off (1 s doubling to 30 s) when the connection or the database goes away, or
  * anything else fails (an {@code Error} too: the task never ends while bindings exist, and a
  * permanent slot is dropped only when the task ends on purpose).
@@ -231,10 +231,10 @@ final class StreamRun implements Runnable {
                     deferredSince = now;
                 }
                 deferredLsn = commit.endLsn();
-                // While more is already pending, the next transactions join this batch: one RLS round
-                // trip per claims group for all of them. Bounded in size and age, so a busy stream
-                // still delivers every few milliseconds.
-                if (dispatcher.pending() == 0 || dispatcher.pending() >= ChangeDispatcher.BATCH_SIZE / 2
+                // While more is already pending, the next transactions join a batch that needs RLS
+                // checks: one round trip per claims group for all of them. Bounded in size and age,
+                // so a busy stream still delivers every few milliseconds.
+                if (!dispatcher.awaitsCheck() || dispatcher.pending() >= ChangeDispatcher.BATCH_SIZE / 2
                         || now - deferredSince > MAX_DEFER_NANOS) {
                     dispatcher.flush();
                     session.confirm(deferredLsn); // every change up to here is in the subscribers' queues
