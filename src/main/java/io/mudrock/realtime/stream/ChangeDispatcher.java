@@ -102,6 +102,9 @@ final class ChangeDispatcher {
     private int maxRecordBytes = ChangePayloadSerializer.DEFAULT_MAX_RECORD_BYTES;
     private final List<Routed> batch = new ArrayList<>();
     private boolean checkPending;
+    /** Transaction ids of the batch's changes, which a check must see committed (ascending use, few). */
+    private long[] xids = new long[8];
+    private int xidCount;
     private final List<LiveBinding> candidates = new ArrayList<>();
     private final Map<MaskKey, ColumnMask> masks = new HashMap<>();
 
@@ -159,6 +162,14 @@ final class ChangeDispatcher {
         }
     }
 
+    /** A transaction begins: its changes are checked only once the database shows it committed. */
+    void begin(int xid) {
+        if (xidCount == xids.length) {
+            xids = Arrays.copyOf(xids, xidCount * 2);
+        }
+        xids[xidCount++] = Integer.toUnsignedLong(xid);
+    }
+
     /** How many routed changes wait for {@link #flush()}. */
     int pending() {
         return batch.size();
@@ -214,13 +225,17 @@ final class ChangeDispatcher {
         }
         batch.clear();
         checkPending = false;
+        if (xidCount > 0) {
+            xids[0] = xids[xidCount - 1]; // the current transaction may go on after a full batch
+            xidCount = 1;
+        }
     }
 
     private BitSet check(ClaimsGroup group, RlsChecker.Request request, Map<ChannelSubscription, ClaimsGroup> groups)
             throws SQLException {
         try {
             long started = System.nanoTime();
-            BitSet visible = rls.check(group, request);
+            BitSet visible = rls.check(group, request, Arrays.copyOf(xids, xidCount));
             metrics.rlsChecked(System.nanoTime() - started, request.size() - visible.cardinality());
             return visible;
         } catch (RlsChecker.Refused refused) {

@@ -45,7 +45,7 @@ final class StreamRun implements Runnable {
     private static final long BUSY_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** The longest a committed transaction waits for later ones to share its RLS checks. */
-    private static final long MAX_DEFER_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final long MAX_DEFER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final TenantStream stream;
     private final Future<?> previous;
@@ -240,8 +240,9 @@ final class StreamRun implements Runnable {
                     session.confirm(deferredLsn); // every change up to here is in the subscribers' queues
                     deferredLsn = 0;
                 }
-            } else if (message instanceof WalMessage.Begin) {
+            } else if (message instanceof WalMessage.Begin begin) {
                 assembler.accept(message);
+                dispatcher.begin(begin.xid());
                 inTransaction = true;
             } else if (message instanceof WalMessage.Relation relation) {
                 assembler.accept(message);
