@@ -27,8 +27,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * each row's name carries the epoch microseconds taken just before its INSERT is sent, and the
  * receiver subtracts it from the epoch microseconds at receipt (same machine clock).
  * Phases: Debezium embedded under the same load (baseline); then, on each transport in turn, our
- * server with 1, 100 and 1,000 subscribers of up to 10 distinct users on an RLS-enabled wells; with
- * RLS off, 1, 100 and 1,000 subscribers; then Broadcast from Database with 1, 100 and 1,000
+ * server with 1, 100 and 1,000 subscribers of up to 10 distinct users on an RLS-enabled wells, once
+ * per policy of {@code --rls-policies}: its SELECT policy as shipped ({@code USING (true)}, which the
+ * server reads as unable to filter) and one the server has to check ({@code auth.uid() IS NOT NULL});
+ * with RLS off, 1, 100 and 1,000 subscribers; then Broadcast from Database with 1, 100 and 1,000
  * subscribers of a public channel, several loader connections calling {@code realtime.send} at
  * {@code --bdb-rate} instead of inserting into wells (the message's payload carries the name).
  */
@@ -103,6 +105,10 @@ public final class Latency {
         int rlsUsers = o.integer("rls-users", 10);
         List<Integer> rlsCounts = ints(o.str("rls-subscribers", "1,100,1000"));
         boolean dbBroadcast = !o.str("db-broadcast", "on").equals("off");
+        List<RlsPolicy> policies = new ArrayList<>();
+        for (String s : o.str("rls-policies", "shipped,filtering").split(",")) {
+            policies.add(RlsPolicy.valueOf(s.trim().toUpperCase()));
+        }
         Results res = new Results("latency", o.str("command", "bench/run-latency.sh"));
         res.put("options", o.all());
         res.put("reference", Map.of(
@@ -132,11 +138,16 @@ public final class Latency {
                 try {
                     setRls(db, true);
                     try (ServerProcess server = startOrNote(res)) {
-                        for (int k : rlsCounts) {
-                            int users = Math.min(rlsUsers, k);
-                            phases.add(ours(db, server, k, users, true, seconds, res,
-                                    "<= 1 DB round trip per tx per claims group"));
+                        for (RlsPolicy policy : policies) {
+                            rlsPolicy = policy;
+                            setPolicy(db, policy);
+                            for (int k : rlsCounts) {
+                                phases.add(ours(db, server, k, Math.min(rlsUsers, k), true, seconds, res,
+                                        "<= 1 DB round trip per tx per claims group; within 2x of RLS off"));
+                            }
                         }
+                    } finally {
+                        setPolicy(db, RlsPolicy.SHIPPED);
                     }
                     setRls(db, false);
                     try (ServerProcess server = startOrNote(res)) {
@@ -177,6 +188,30 @@ public final class Latency {
     static final class PhaseFailed extends Exception {
         PhaseFailed(String m) {
             super(m);
+        }
+    }
+
+    /**
+     * The SELECT policy of {@code authenticated} on wells during the RLS-on phases: as shipped
+     * ({@code USING (true)}, which the server sees cannot filter, so it checks nothing), or one
+     * that lets every bench user see every row but that the server must check row by row.
+     */
+    enum RlsPolicy {
+        SHIPPED("true"),
+        FILTERING("auth.uid() IS NOT NULL");
+
+        final String using;
+
+        RlsPolicy(String using) {
+            this.using = using;
+        }
+    }
+
+    private RlsPolicy rlsPolicy = RlsPolicy.SHIPPED;
+
+    private static void setPolicy(BenchDb db, RlsPolicy policy) throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("ALTER POLICY \"Allow authenticated access to wells\" ON public.wells USING (" + policy.using + ")");
         }
     }
 
@@ -388,8 +423,11 @@ public final class Latency {
         m.put("loader_connections", broadcast ? o.integer("bdb-connections", 8) : 1);
         m.put("subscribers", subscribers);
         m.put("rls", rls);
+        if (rls) {
+            m.put("rls_policy_using", rlsPolicy.using);
+        }
         m.put("distinct_users", users);
-        String rlsText = rls ? "on, " + users + " users" : "off";
+        String rlsText = rls ? "on (USING (" + rlsPolicy.using + ")), " + users + " users" : "off";
         String[] tokens = new String[users];
         for (int u = 0; u < users; u++) {
             tokens[u] = Jwt.hs256(ServerProcess.JWT_SECRET, "authenticated",
@@ -425,7 +463,7 @@ public final class Latency {
             double cpu0 = server.cpuSeconds();
             double clientCpu0 = Machine.cpuSeconds(self);
             long x0 = xacts(db);
-            Profiler prof = new Profiler(server, env.work.resolve("profiles"), "latency-" + subscribers + (rls ? "-rls" : "")
+            Profiler prof = new Profiler(server, env.work.resolve("profiles"), "latency-" + subscribers + (rls ? "-rls-" + rlsPolicy.name().toLowerCase() : "")
                     + (path == Path.CHANGES ? "" : "-dbcast"),
                     !o.str("profile", "on").equals("off"));
             prof.start();

@@ -10,9 +10,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Caches who may read what in one tenant database: per role whether it exists and bypasses RLS,
- * per (table, role) the {@link TableAccess}. An entry is read again after {@link #MAX_AGE_NANOS}
- * (grants and policies change without telling us) and when pgoutput re-describes the table,
- * which it does after any change to its definition or privileges.
+ * per (table, role) the {@link TableAccess}, including whether its policies can filter rows at
+ * all. An entry is read again when pgoutput re-describes the table, which it does before the
+ * first change committed after any change to the table's definition, privileges or policies
+ * ({@code CREATE/ALTER/DROP POLICY} and {@code ENABLE/DISABLE ROW LEVEL SECURITY} invalidate its
+ * relation cache entry), and after {@link #MAX_AGE_NANOS} for what does not touch the table
+ * (role membership, {@code ALTER ROLE ... BYPASSRLS}).
  */
 final class AccessCatalog {
 
@@ -20,12 +23,31 @@ final class AccessCatalog {
 
     private static final String ROLE_SQL = "select rolsuper or rolbypassrls from pg_catalog.pg_roles where rolname = ?";
 
+    /**
+     * RLS flag, selectable columns, and whether the policies cannot filter for the role: it owns
+     * the table (without FORCE), or a permissive SELECT/ALL policy with {@code USING (true)}
+     * applies to it and no restrictive one with any other expression does. A policy applies to
+     * PUBLIC or to a role whose privileges the role has ({@code USAGE}, as PostgreSQL decides).
+     * Anything else, {@code USING (1 = 1)} included, counts as filtering: the check then runs.
+     */
     private static final String TABLE_SQL = """
+            with a as (select ?::text as role)
             select c.relrowsecurity,
-                   array(select a.attname::text from pg_catalog.pg_attribute a
-                         where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
-                           and has_column_privilege(?, c.oid, a.attnum, 'SELECT'))
-            from pg_catalog.pg_class c where c.oid = ?::oid""";
+                   array(select t.attname::text from pg_catalog.pg_attribute t
+                         where t.attrelid = c.oid and t.attnum > 0 and not t.attisdropped
+                           and has_column_privilege(a.role, c.oid, t.attnum, 'SELECT')),
+                   (pg_catalog.pg_has_role(a.role, c.relowner, 'USAGE') and not c.relforcerowsecurity)
+                   or (exists (select 1 from pg_catalog.pg_policy p
+                               where p.polrelid = c.oid and p.polcmd in ('r', '*') and p.polpermissive
+                                 and pg_catalog.pg_get_expr(p.polqual, p.polrelid) = 'true'
+                                 and (0 = any (p.polroles) or exists (select 1 from unnest(p.polroles) r
+                                          where r <> 0 and pg_catalog.pg_has_role(a.role, r, 'USAGE'))))
+                       and not exists (select 1 from pg_catalog.pg_policy p
+                               where p.polrelid = c.oid and p.polcmd in ('r', '*') and not p.polpermissive
+                                 and pg_catalog.pg_get_expr(p.polqual, p.polrelid) is distinct from 'true'
+                                 and (0 = any (p.polroles) or exists (select 1 from unnest(p.polroles) r
+                                          where r <> 0 and pg_catalog.pg_has_role(a.role, r, 'USAGE')))))
+            from pg_catalog.pg_class c, a where c.oid = ?::oid""";
 
     /** A role that does not exist in the tenant database. */
     static final class UnknownRole extends Exception {
@@ -93,14 +115,15 @@ final class AccessCatalog {
             TableAccess access;
             try (ResultSet rs = statement.executeQuery()) {
                 if (!rs.next()) {
-                    access = new TableAccess(false, false, Set.of()); // dropped since: nothing to show
+                    access = new TableAccess(false, false, false, Set.of()); // dropped since: nothing to show
                 } else {
                     boolean rls = rs.getBoolean(1);
                     Set<String> columns = new HashSet<>();
                     for (Object name : (Object[]) rs.getArray(2).getArray()) {
                         columns.add((String) name);
                     }
-                    access = new TableAccess(rls && !bypasses, rls, columns);
+                    boolean rowSecurity = rls && !bypasses;
+                    access = new TableAccess(rowSecurity, rls, rowSecurity && rs.getBoolean(3), columns);
                 }
             }
             tables.put(key, new Entry<>(access, System.nanoTime()));

@@ -30,9 +30,10 @@ import java.util.logging.Logger;
 
 /**
  * Steps 3 to 6 of "one change, end to end", on the stream thread: routes each change to the
- * bindings on its table (index lookup, event and filter), batches a transaction's changes (at
- * most {@link #BATCH_SIZE} at a time, so a huge transaction never sits in memory), authorizes a
- * batch with one RLS round trip per claims group, serializes each change once per distinct column
+ * bindings on its table (index lookup, event and filter), batches changes (a transaction's, or
+ * several transactions' while the stream is busy; at most {@link #BATCH_SIZE} at a time, so a
+ * huge transaction never sits in memory), authorizes a batch with one RLS round trip per claims
+ * group (none where the role's policies cannot filter), serializes each change once per distinct column
  * mask and queues one frame per channel (shared by channels with the same topic and ids).
  * Queuing never waits: each channel's socket holds what it cannot take yet in its own queue and
  * is charged for it ({@code channel.SubscriberQueue}), so no subscriber can slow the stream.
@@ -100,6 +101,10 @@ final class ChangeDispatcher {
     private ChangePayloadSerializer serializer = new ChangePayloadSerializer();
     private int maxRecordBytes = ChangePayloadSerializer.DEFAULT_MAX_RECORD_BYTES;
     private final List<Routed> batch = new ArrayList<>();
+    private boolean checkPending;
+    /** Transaction ids of the batch's changes, which a check must see committed (ascending use, few). */
+    private long[] xids = new long[8];
+    private int xidCount;
     private final List<LiveBinding> candidates = new ArrayList<>();
     private final Map<MaskKey, ColumnMask> masks = new HashMap<>();
 
@@ -147,11 +152,45 @@ final class ChangeDispatcher {
             matched.add(binding);
         }
         if (matched != null) {
+            if (!checkPending && change.type() != ChangeType.DELETE) {
+                checkPending = anyNeedsCheck(change, matched);
+            }
             batch.add(new Routed(change, matched));
             if (batch.size() >= BATCH_SIZE) {
                 flush();
             }
         }
+    }
+
+    /** A transaction begins: its changes are checked only once the database shows it committed. */
+    void begin(int xid) {
+        if (xidCount == xids.length) {
+            xids = Arrays.copyOf(xids, xidCount * 2);
+        }
+        xids[xidCount++] = Integer.toUnsignedLong(xid);
+    }
+
+    /** How many routed changes wait for {@link #flush()}. */
+    int pending() {
+        return batch.size();
+    }
+
+    /**
+     * Whether a waiting change needs an RLS check: only then is it worth holding the batch open
+     * for the next transactions (otherwise nothing is saved and only latency added).
+     */
+    boolean awaitsCheck() {
+        return checkPending;
+    }
+
+    private boolean anyNeedsCheck(RowChange change, List<LiveBinding> bindings) throws SQLException {
+        for (LiveBinding binding : bindings) {
+            TableAccess access = access(change.table(), binding.owner().group().role());
+            if (access != null && needsCheck(change, access)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -185,13 +224,18 @@ final class ChangeDispatcher {
             deliver(batch.get(position), position, groups, visible);
         }
         batch.clear();
+        checkPending = false;
+        if (xidCount > 0) {
+            xids[0] = xids[xidCount - 1]; // the current transaction may go on after a full batch
+            xidCount = 1;
+        }
     }
 
     private BitSet check(ClaimsGroup group, RlsChecker.Request request, Map<ChannelSubscription, ClaimsGroup> groups)
             throws SQLException {
         try {
             long started = System.nanoTime();
-            BitSet visible = rls.check(group, request);
+            BitSet visible = rls.check(group, request, Arrays.copyOf(xids, xidCount));
             metrics.rlsChecked(System.nanoTime() - started, request.size() - visible.cardinality());
             return visible;
         } catch (RlsChecker.Refused refused) {
@@ -271,9 +315,13 @@ final class ChangeDispatcher {
         metrics.changeQueued(change.commitTime());
     }
 
-    /** INSERT and UPDATE of an RLS table with a primary key the role can see are checked; DELETE never (§5.4). */
+    /**
+     * INSERT and UPDATE of an RLS table with a primary key the role can see are checked, unless
+     * its policies cannot filter for the role; DELETE never (§5.4).
+     */
     private static boolean needsCheck(RowChange change, TableAccess access) {
-        return change.type() != ChangeType.DELETE && access.rowSecurity() && change.table().hasPrimaryKey()
+        return change.type() != ChangeType.DELETE && access.rowSecurity() && !access.unfiltered()
+                && change.table().hasPrimaryKey()
                 && primaryKeyVisible(change.table(), access);
     }
 

@@ -25,7 +25,9 @@ import java.util.logging.Logger;
 /**
  * The long-lived task of one tenant's stream, on the managed executor: opens a replication
  * session, reads pgoutput messages, hands changes to the {@link ChangeDispatcher}, confirms each
- * transaction's end LSN once it was handed to every subscriber's send queue, and reconnects with
+ * transaction's end LSN once it was handed to every subscriber's send queue (while further
+ * transactions are already waiting to be read and RLS checks are due, those of the next
+ * {@link #MAX_DEFER_NANOS} are authorized and delivered with it, in order), and reconnects with
  * exponential back-off (1 s doubling to 30 s) when the connection or the database goes away, or
  * anything else fails (an {@code Error} too: the task never ends while bindings exist, and a
  * permanent slot is dropped only when the task ends on purpose).
@@ -43,6 +45,8 @@ final class StreamRun implements Runnable {
     private static final int BUSY_POLLS = 200;
     private static final long BUSY_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** The longest a committed transaction waits for later ones to share its RLS checks. */
+    private static final long MAX_DEFER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final TenantStream stream;
     private final Future<?> previous;
@@ -180,9 +184,17 @@ final class StreamRun implements Runnable {
         long lastStatus = System.nanoTime();
         long statusConfirmed = session.confirmed();
         boolean inTransaction = false;
+        long deferredLsn = 0; // end of the last transaction routed but not yet authorized and delivered
+        long deferredSince = 0;
         int emptyPolls = 0;
         while (!stopRequested) {
             ByteBuffer buffer = session.readPending();
+            if (buffer == null && deferredLsn != 0) {
+                // Nothing more has arrived: deliver what waits now, never wait for a fuller batch.
+                dispatcher.flush();
+                session.confirm(deferredLsn);
+                deferredLsn = 0;
+            }
             if (buffer == null) {
                 stream.positions(session.received(), session.confirmed());
                 long now = System.nanoTime();
@@ -214,11 +226,24 @@ final class StreamRun implements Runnable {
             WalMessage message = decoder.decode(buffer);
             if (message instanceof WalMessage.Commit commit) {
                 assembler.accept(message);
-                dispatcher.flush();
-                session.confirm(commit.endLsn()); // every change up to here is in the subscribers' queues
                 inTransaction = false;
-            } else if (message instanceof WalMessage.Begin) {
+                long now = System.nanoTime();
+                if (deferredLsn == 0) {
+                    deferredSince = now;
+                }
+                deferredLsn = commit.endLsn();
+                // While more is already pending, the next transactions join a batch that needs RLS
+                // checks: one round trip per claims group for all of them. Bounded in size and age,
+                // so a busy stream still delivers every few milliseconds.
+                if (!dispatcher.awaitsCheck() || dispatcher.pending() >= ChangeDispatcher.BATCH_SIZE / 2
+                        || now - deferredSince > MAX_DEFER_NANOS) {
+                    dispatcher.flush();
+                    session.confirm(deferredLsn); // every change up to here is in the subscribers' queues
+                    deferredLsn = 0;
+                }
+            } else if (message instanceof WalMessage.Begin begin) {
                 assembler.accept(message);
+                dispatcher.begin(begin.xid());
                 inTransaction = true;
             } else if (message instanceof WalMessage.Relation relation) {
                 assembler.accept(message);

@@ -11,9 +11,11 @@ import java.util.Set;
  * @param rowSecurity whether the table has RLS enabled and the role does not bypass it
  * @param rlsEnabled  whether the table has RLS enabled at all ({@code relrowsecurity}): DELETE
  *                    payloads then keep only the primary key
+ * @param unfiltered  whether RLS applies but its policies cannot hide a row from the role (as
+ *                    {@code USING (true)}), so no visibility check is needed
  * @param selectable  names of the columns the role may SELECT
  */
-record TableAccess(boolean rowSecurity, boolean rlsEnabled, Set<String> selectable) {
+record TableAccess(boolean rowSecurity, boolean rlsEnabled, boolean unfiltered, Set<String> selectable) {
 
     TableAccess {
         selectable = Set.copyOf(selectable);
