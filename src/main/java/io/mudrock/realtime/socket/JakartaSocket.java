@@ -54,6 +54,8 @@ public final class JakartaSocket extends Endpoint implements SocketOutput {
     private SendChain chain;
     private volatile CloseStatus closeAfter;
     private final AtomicBoolean closeRequested = new AtomicBoolean();
+    /** While onOpen runs: a close then happens on its thread (a close from another thread may race the open and lose the close frame). */
+    private volatile boolean opening;
     /** This socket's share of the server-wide budget for messages that arrive in several frames. */
     private InboundBudget.Account inbound;
 
@@ -68,6 +70,7 @@ public final class JakartaSocket extends Endpoint implements SocketOutput {
     @Override
     public void onOpen(Session openedSession, EndpointConfig config) {
         session = openedSession;
+        opening = true;
         // No container idle timer (Liberty re-arms one per session every few seconds and counts our
         // own sends as activity) and no send timer per frame: the registry's sweep does both jobs.
         session.setMaxIdleTimeout(0);
@@ -91,9 +94,11 @@ public final class JakartaSocket extends Endpoint implements SocketOutput {
         LOG.info(() -> LogText.tenant(handshake.tenantId()) + " socket=" + connection.id() + ": opened, vsn "
                 + serializer.vsn() + ", role " + handshake.role() + ", from " + handshake.remote() + " (jakarta)");
         if (admitted) {
+            opening = false;
             onAdmitted.run();
         } else {
             connection.terminate(ConnectionRegistry.CLOSE_POLICY_VIOLATION, ConnectionRegistry.TOO_MANY_UNJOINED_REASON);
+            opening = false;
         }
     }
 
@@ -360,6 +365,10 @@ public final class JakartaSocket extends Endpoint implements SocketOutput {
         }
         CloseStatus status = closeAfter != null ? closeAfter : ABORTED;
         CloseReason reason = new CloseReason(CloseReason.CloseCodes.getCloseCode(status.code()), status.reason());
+        if (opening) {
+            closeSession(reason); // nothing was sent yet, so nothing can be pending
+            return;
+        }
         // Off the caller's thread: Liberty's close waits for a pending write of a client that may
         // not be reading, and the caller may be the registry's sweep or a send completion.
         try {

@@ -168,9 +168,12 @@ public final class UpgradedSocket implements HttpUpgradeHandler, SocketOutput {
                     return;
                 }
                 FrameParser current = parser;
-                if (current != null && !current.done()) {
-                    current.feed(buffer, 0, n);
+                if (current == null || current.done()) {
+                    // Closing: what the client still sends stays unread (its TCP window fills), so a
+                    // socket refused for a flood costs the read threads nothing more.
+                    return;
                 }
+                current.feed(buffer, 0, n);
             }
         }
 

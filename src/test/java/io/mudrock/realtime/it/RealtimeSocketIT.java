@@ -59,7 +59,9 @@ class RealtimeSocketIT {
                 TestServer.TENANT_JWT_SECRET));
         assertRefused(401, "Fields `role` and `exp` are required in JWT", "localhost",
                 path + Tokens.sign(Map.of("sub", "x"), 600, TestServer.TENANT_JWT_SECRET));
-        assertRefused(401, "The token provided is not a valid JWT", "localhost", path + "sb_publishable_abc");
+        assertRefused(401, "The token provided is not a valid JWT", "localhost", path + "not-a-jwt");
+        // An opaque key the tenant never registered (upstream cannot read these keys at all: see README, Opaque API keys).
+        assertRefused(401, "Unknown API key: no such key is registered for this tenant", "localhost", path + "sb_publishable_abc");
         assertRefused(404, "Tenant not found", "nobody.example.com", path + Tokens.anon());
         assertRefused(403, "Unsupported protocol version (vsn) '3.0.0': use 1.0.0 or 2.0.0", "localhost",
                 "/socket/websocket?vsn=3.0.0&apikey=" + Tokens.anon());
