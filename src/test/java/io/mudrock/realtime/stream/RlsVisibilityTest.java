@@ -16,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,11 +56,7 @@ class RlsVisibilityTest {
     @AfterEach
     void stopStreams() throws Exception {
         streams.forEach(s -> s.stop(true, "test over"));
-        long end = System.nanoTime() + WAIT.toNanos();
-        while (!db.column("select slot_name from pg_replication_slots").isEmpty()) {
-            assertTrue(System.nanoTime() < end, "slots left behind");
-            LockSupport.parkNanos(20_000_000);
-        }
+        db.awaitNoSlots(WAIT);
     }
 
     private TenantStream stream() {

@@ -12,10 +12,12 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * An embedded PostgreSQL 17 with logical replication, bootstrapped by the tenant changelog (roles,
@@ -91,6 +93,21 @@ final class StreamDatabaseFixture implements AutoCloseable {
     }
 
     /** The first column of every row of a query, as text. */
+    /**
+     * Waits until no replication slot is left, as every test's streams must leave none behind.
+     *
+     * @throws AssertionError naming the slots still there after {@code wait}
+     */
+    void awaitNoSlots(Duration wait) throws SQLException {
+        long end = System.nanoTime() + wait.toNanos();
+        while (!column("select slot_name from pg_replication_slots").isEmpty()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("slots left behind: " + column("select slot_name from pg_replication_slots"));
+            }
+            LockSupport.parkNanos(20_000_000);
+        }
+    }
+
     List<String> column(String sql) throws SQLException {
         List<String> values = new ArrayList<>();
         try (Connection connection = connect(); Statement statement = connection.createStatement();

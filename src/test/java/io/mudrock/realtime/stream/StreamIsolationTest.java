@@ -14,7 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,13 +57,7 @@ class StreamIsolationTest {
     @AfterEach
     void stopStreams() throws Exception {
         streams.forEach(s -> s.stop(true, "test over"));
-        long end = System.nanoTime() + WAIT.toNanos();
-        while (!db.column("select slot_name from pg_replication_slots").isEmpty()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("slots left behind: " + db.column("select slot_name from pg_replication_slots"));
-            }
-            LockSupport.parkNanos(20_000_000);
-        }
+        db.awaitNoSlots(WAIT);
     }
 
     private TenantStream stream(RealtimeConfig.ReplicationSettings settings) {

@@ -56,7 +56,7 @@ class TenantStreamTest {
     @AfterEach
     void stopStreams() throws Exception {
         streams.forEach(s -> s.stop(true, "test over"));
-        awaitNoSlots();
+        db.awaitNoSlots(WAIT);
     }
 
     private TenantStream stream(RealtimeConfig.ReplicationSettings settings) {
@@ -97,16 +97,6 @@ class TenantStreamTest {
     private static PostgresChangesSubscription join(TenantStream stream, RecordingTarget target,
                                                     List<PostgresBinding> bindings, ClientClaims claims) throws Exception {
         return stream.subscribe(target, bindings, claims).toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    }
-
-    private static void awaitNoSlots() throws Exception {
-        long end = System.nanoTime() + WAIT.toNanos();
-        while (!db.column("select slot_name from pg_replication_slots").isEmpty()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("slots left behind: " + db.column("select slot_name from pg_replication_slots"));
-            }
-            LockSupport.parkNanos(20_000_000);
-        }
     }
 
     @Test
