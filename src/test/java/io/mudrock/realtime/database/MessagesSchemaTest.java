@@ -1,15 +1,14 @@
 package io.mudrock.realtime.database;
 
+import static io.mudrock.realtime.database.ScratchDatabases.single;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.time.LocalDate;
@@ -31,30 +30,21 @@ import org.junit.jupiter.api.Test;
 class MessagesSchemaTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static EmbeddedPostgres postgres;
-    private static int databases;
+    private static ScratchDatabases databases;
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
+        databases = ScratchDatabases.start("schema");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        postgres.close();
-    }
-
-    private static DataSource freshDatabase() throws SQLException {
-        String name = "schema_" + (++databases);
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
-        }
-        return postgres.getDatabase("postgres", name);
+        databases.close();
     }
 
     @Test
     void freshDatabaseGetsPartitionsAheadAndTheSqlApi() throws Exception {
-        DataSource db = freshDatabase();
+        DataSource db = databases.fresh();
         MigrationRunner.migrateTenant(db, "supabase_realtime", false);
         MigrationRunner.migrateTenant(db, "supabase_realtime", false); // idempotent
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
@@ -86,7 +76,7 @@ class MessagesSchemaTest {
 
     @Test
     void aFailedSendWarnsAndNeverFailsTheCallersTransaction() throws Exception {
-        DataSource db = freshDatabase();
+        DataSource db = databases.fresh();
         MigrationRunner.migrateTenant(db, "supabase_realtime", false);
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
@@ -104,7 +94,7 @@ class MessagesSchemaTest {
 
     @Test
     void broadcastChangesSendsUpstreamsPayloadFromATrigger() throws Exception {
-        DataSource db = freshDatabase();
+        DataSource db = databases.fresh();
         MigrationRunner.migrateTenant(db, "supabase_realtime", false);
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE public.notes (id int PRIMARY KEY, body text)");
@@ -141,7 +131,7 @@ class MessagesSchemaTest {
 
     @Test
     void ourEarlierPlainTableIsMigratedWithItsRowsAndPolicies() throws Exception {
-        DataSource db = freshDatabase();
+        DataSource db = databases.fresh();
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
             s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'authenticated') THEN"
                     + " CREATE ROLE authenticated NOLOGIN NOINHERIT; END IF; END $$");
@@ -172,7 +162,7 @@ class MessagesSchemaTest {
 
     @Test
     void anUpstreamSchemaIsUsedAsItIs() throws Exception {
-        DataSource db = freshDatabase();
+        DataSource db = databases.fresh();
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA realtime");
             s.execute("CREATE TABLE realtime.messages (topic text NOT NULL, extension text NOT NULL, payload jsonb,"
@@ -201,7 +191,7 @@ class MessagesSchemaTest {
 
     @Test
     void maintenanceCreatesTheComingDaysAndDropsExpiredOnes() throws Exception {
-        DataSource db = freshDatabase();
+        DataSource db = databases.fresh();
         MigrationRunner.migrateTenant(db, "supabase_realtime", false);
         LocalDate today = LocalDate.of(2031, 5, 20);
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
@@ -233,7 +223,7 @@ class MessagesSchemaTest {
 
     @Test
     void rowsInADefaultPartitionMoveIntoTheirDay() throws Exception {
-        DataSource db = freshDatabase();
+        DataSource db = databases.fresh();
         MigrationRunner.migrateTenant(db, "supabase_realtime", false);
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
             assertEquals("messages_default", MessagePartitions.state(c).defaultPartition().orElseThrow());
@@ -245,12 +235,6 @@ class MessagesSchemaTest {
             assertEquals("ahead", single(s, "SELECT string_agg(event, ',') FROM realtime.messages_2032_01_02"));
             assertEquals("0", single(s, "SELECT count(*) FROM realtime.messages_default"));
             assertEquals("ahead", single(s, "SELECT string_agg(event, ',') FROM realtime.messages"));
-        }
-    }
-
-    private static String single(Statement s, String sql) throws SQLException {
-        try (ResultSet rs = s.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
         }
     }
 }

@@ -1,11 +1,11 @@
 package io.mudrock.realtime.database;
 
+import static io.mudrock.realtime.database.ScratchDatabases.single;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,30 +27,21 @@ class WellsBroadcastSchemaTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String POLICY = "Allow reading wells broadcasts";
-    private static EmbeddedPostgres postgres;
-    private static int databases;
+    private static ScratchDatabases databases;
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
+        databases = ScratchDatabases.start("wells");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        postgres.close();
-    }
-
-    private static DataSource freshDatabase() throws SQLException {
-        String name = "wells_" + (++databases);
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
-        }
-        return postgres.getDatabase("postgres", name);
+        databases.close();
     }
 
     @Test
     void withoutTheWellsContextThereIsNoTriggerAndNoPolicy() throws Exception {
-        DataSource db = freshDatabase();
+        DataSource db = databases.fresh();
         MigrationRunner.migrateTenant(db, "supabase_realtime", false);
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
             assertEquals(null, single(s, "SELECT to_regclass('public.wells')::text"));
@@ -63,7 +54,7 @@ class WellsBroadcastSchemaTest {
 
     @Test
     void theWellsContextInstallsTheTriggerOnceAndItSendsEveryChangeToTheWellsTopic() throws Exception {
-        DataSource db = freshDatabase();
+        DataSource db = databases.fresh();
         MigrationRunner.migrateTenant(db, "supabase_realtime", true);
         MigrationRunner.migrateTenant(db, "supabase_realtime", true); // idempotent
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
@@ -109,7 +100,7 @@ class WellsBroadcastSchemaTest {
 
     @Test
     void thePolicyLetsAnonReadTheWellsTopicsBroadcastsAndNothingElse() throws Exception {
-        DataSource db = freshDatabase();
+        DataSource db = databases.fresh();
         MigrationRunner.migrateTenant(db, "supabase_realtime", true);
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
             s.execute("INSERT INTO realtime.messages (topic, extension, event, private) VALUES"
@@ -136,12 +127,6 @@ class WellsBroadcastSchemaTest {
         } finally {
             c.rollback();
             c.setAutoCommit(true);
-        }
-    }
-
-    private static String single(Statement s, String sql) throws SQLException {
-        try (ResultSet rs = s.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
         }
     }
 }

@@ -206,12 +206,13 @@ public final class RowFilter {
                             + value.length() + " characters). Maximum " + MAX_LIKE_LENGTH);
                 }
                 // character(n) patterns see the padding: 'ab'::char(4) LIKE 'ab' is false in PostgreSQL.
-                return new LikeCheck(index, typeOid, negate, LikePattern.compile(value, operator == FilterOperator.ILIKE));
+                return new PatternCheck(index, typeOid, negate, LikePattern.compile(value, operator == FilterOperator.ILIKE)::matches);
             }
             case MATCH, IMATCH -> {
                 requireText(operator, type);
                 try {
-                    return new RegexCheck(index, typeOid, negate, PgRegex.compile(value, operator == FilterOperator.IMATCH));
+                    Pattern pattern = PgRegex.compile(value, operator == FilterOperator.IMATCH);
+                    return new PatternCheck(index, typeOid, negate, text -> pattern.matcher(text).find());
                 } catch (PgRegex.Refused e) {
                     throw FilterValidationException.raised("invalid regular expression for " + operator.wireName()
                             + " filter: invalid regular expression: " + e.getMessage());
@@ -391,12 +392,13 @@ public final class RowFilter {
         }
     }
 
-    private static final class LikeCheck extends Check {
-        private final LikePattern pattern;
+    /** LIKE/ILIKE and regular-expression filters: true when the pattern matches, unknown for null. */
+    private static final class PatternCheck extends Check {
+        private final Predicate<String> matches;
 
-        LikeCheck(int column, int typeOid, boolean negate, LikePattern pattern) {
+        PatternCheck(int column, int typeOid, boolean negate, Predicate<String> matches) {
             super(column, typeOid, negate);
-            this.pattern = pattern;
+            this.matches = matches;
         }
 
         @Override
@@ -404,34 +406,12 @@ public final class RowFilter {
             if (text == null) {
                 return UNKNOWN;
             }
-            return pattern.matches(text) ? TRUE : FALSE;
+            return matches.test(text) ? TRUE : FALSE;
         }
 
         @Override
         Check at(int column) {
-            return new LikeCheck(column, typeOid, negate, pattern);
-        }
-    }
-
-    private static final class RegexCheck extends Check {
-        private final Pattern pattern;
-
-        RegexCheck(int column, int typeOid, boolean negate, Pattern pattern) {
-            super(column, typeOid, negate);
-            this.pattern = pattern;
-        }
-
-        @Override
-        int evaluate(String text) {
-            if (text == null) {
-                return UNKNOWN;
-            }
-            return pattern.matcher(text).find() ? TRUE : FALSE;
-        }
-
-        @Override
-        Check at(int column) {
-            return new RegexCheck(column, typeOid, negate, pattern);
+            return new PatternCheck(column, typeOid, negate, matches);
         }
     }
 }
