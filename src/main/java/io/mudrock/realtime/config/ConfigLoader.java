@@ -85,7 +85,20 @@ public final class ConfigLoader {
                 new RealtimeConfig.ReplicationSettings(bool("REPLICATION_SLOT_PERMANENT", false), slotNameSuffix()),
                 inboundLimits(),
                 transport(),
-                source.apply("METRICS_JWT_SECRET").filter(secret -> !secret.isBlank()));
+                source.apply("METRICS_JWT_SECRET").filter(secret -> !secret.isBlank()),
+                cluster());
+    }
+
+    private Optional<ClusterSettings> cluster() {
+        Optional<String> raw = source.apply("REDIS_URL").map(String::trim).filter(url -> !url.isEmpty());
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ClusterSettings.parse(raw.get()));
+        } catch (IllegalArgumentException e) {
+            throw invalid("REDIS_URL", ClusterSettings.redact(raw.get()), e.getMessage());
+        }
     }
 
     private RealtimeConfig.InboundLimits inboundLimits() {

@@ -65,7 +65,8 @@ public final class GeneratedSecrets {
                 config.replication(),
                 config.inbound(),
                 config.webSocketTransport(),
-                config.metricsJwtSecret().or(() -> Optional.of(stored.getProperty("METRICS_JWT_SECRET"))));
+                config.metricsJwtSecret().or(() -> Optional.of(stored.getProperty("METRICS_JWT_SECRET"))),
+                config.cluster());
     }
 
     private static boolean putIfAbsent(Properties stored, String key) {

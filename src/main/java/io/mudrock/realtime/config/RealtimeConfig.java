@@ -35,6 +35,7 @@ import java.util.stream.Stream;
  * @param webSocketTransport   {@code WEBSOCKET_TRANSPORT}: which implementation carries the sockets
  * @param metricsJwtSecret     HS256 secret of {@code /metrics} scrape tokens ({@code METRICS_JWT_SECRET},
  *                             upstream's); empty = every scrape is refused
+ * @param cluster              {@code REDIS_URL}: the Redis that several replicas share; empty = one process
  */
 public record RealtimeConfig(
         int port,
@@ -58,7 +59,8 @@ public record RealtimeConfig(
         InboundLimits inbound,
         WebSocketTransport webSocketTransport,
 
-        Optional<String> metricsJwtSecret) {
+        Optional<String> metricsJwtSecret,
+        Optional<ClusterSettings> cluster) {
 
     /** Copies the blocklist so the record stays immutable. */
     public RealtimeConfig {

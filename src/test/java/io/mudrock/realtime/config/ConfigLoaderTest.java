@@ -129,6 +129,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void redisUrlSwitchesClusteringOnAndIsValidatedWithoutShowingItsPassword() {
+        assertTrue(load(Map.of()).cluster().isEmpty());
+        assertTrue(load(Map.of("REDIS_URL", " ")).cluster().isEmpty());
+        ClusterSettings tls = load(Map.of("REDIS_URL", "rediss://:s3cret@cache.internal:6380/2")).cluster().orElseThrow();
+        assertEquals("cache.internal", tls.redisUrl().getHost());
+        assertFalse(tls.toString().contains("s3cret"), tls.toString());
+        String message = failure(Map.of("REDIS_URL", "http://:s3cret@cache:6379"));
+        assertTrue(message.contains("REDIS_URL must start with redis:// or rediss://"), message);
+        assertFalse(message.contains("s3cret"), message);
+        assertTrue(failure(Map.of("REDIS_URL", "redis://cache:6379/zero")).contains("database number"));
+        assertTrue(failure(Map.of("REDIS_URL", "redis:///0")).contains("must name a host"));
+    }
+
+    @Test
     void ipv6HostsAreBracketedInTheJdbcUrl() {
         RealtimeConfig config = load(Map.of("DB_HOST", "::1", "API_JWT_SECRET", "x"));
         assertEquals("jdbc:postgresql://[::1]:5432/postgres", config.database().orElseThrow().jdbcUrl());

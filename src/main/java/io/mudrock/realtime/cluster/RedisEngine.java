@@ -1,0 +1,88 @@
+package io.mudrock.realtime.cluster;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.mudrock.realtime.config.ClusterSettings;
+import io.mudrock.realtime.config.RealtimeConfig;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The one Redis client of this process, present only when {@code REDIS_URL} is set, and this
+ * node's name in the cluster. Connections are opened by whoever needs them (a publish/subscribe
+ * pair, a command connection); the client and its threads end with the application.
+ */
+@ApplicationScoped
+public class RedisEngine {
+
+    private static final Logger LOG = Logger.getLogger(RedisEngine.class.getName());
+
+    @Inject
+    RealtimeConfig config;
+
+    private volatile RedisClient client;
+    private final String nodeId = nodeName();
+
+    @PostConstruct
+    void create() {
+        Optional<ClusterSettings> cluster = config.cluster();
+        if (cluster.isPresent()) {
+            client = RedisClient.create(RedisURI.create(cluster.get().redisUrl()));
+            LOG.info(() -> "cluster: node " + nodeId + " uses Redis at " + ClusterSettings.redact(cluster.get().redisUrl().toString()));
+        }
+    }
+
+    /** @return true when {@code REDIS_URL} is set and this process is one node of several */
+    public boolean enabled() {
+        return client != null;
+    }
+
+    /**
+     * The Redis client, to open connections with.
+     *
+     * @return the client
+     * @throws IllegalStateException when clustering is off ({@link #enabled()} false)
+     */
+    public RedisClient client() {
+        RedisClient current = client;
+        if (current == null) {
+            throw new IllegalStateException("REDIS_URL is not set: this server runs as one process");
+        }
+        return current;
+    }
+
+    /** @return this node's name in the cluster: the host name and a random suffix, unique per start */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    @PreDestroy
+    void shutdown() {
+        RedisClient current = client;
+        if (current != null) {
+            client = null;
+            current.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String nodeName() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "node";
+        }
+        byte[] suffix = new byte[4];
+        new SecureRandom().nextBytes(suffix);
+        return host + "-" + HexFormat.of().formatHex(suffix);
+    }
+}
