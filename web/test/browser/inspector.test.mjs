@@ -7,19 +7,15 @@
 //   INSPECTOR_OUT_DIR  where screenshots go (target/)
 //   ADMIN_TOKEN        a token signed with the server's API_JWT_SECRET
 //   CHROMIUM           the browser (default /usr/bin/chromium, Debian's package)
-import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
-import pg from "pg";
+import { chromiumSession, requiredEnv } from "./chromium-session.mjs";
 
-const BASE = required("INSPECTOR_URL");
-const DB_URL = required("INSPECTOR_DB_URL");
-const OUT = required("INSPECTOR_OUT_DIR");
-const ADMIN_TOKEN = required("ADMIN_TOKEN");
+const BASE = requiredEnv("INSPECTOR_URL", "InspectorPageIT");
+const DB_URL = requiredEnv("INSPECTOR_DB_URL", "InspectorPageIT");
+const OUT = requiredEnv("INSPECTOR_OUT_DIR", "InspectorPageIT");
+const ADMIN_TOKEN = requiredEnv("ADMIN_TOKEN", "InspectorPageIT");
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 
 /** How late a broadcast or change may reach the page. */
@@ -33,48 +29,21 @@ const TOPIC = `inspect-${Date.now()}`;
 const SECRET_TOPIC = `secret-${Date.now()}`;
 const REFUSED_TOPIC = `refused-${Date.now()}`;
 
-const logs = [];
-const notPassed = new Set();
-const createdIds = [];
-let db;
-let userDataDir;
-let context;
 let desk;
 let phone;
-
-function required(name) {
-  const value = process.env[name];
-  if (!value) {
-    throw new Error(`${name} must be set (InspectorPageIT sets it)`);
-  }
-  return value;
-}
-
-/** A step that is skipped, with the reason, when a step it builds on failed. */
-function step(name, needs, body) {
-  test(name, async (t) => {
-    const missing = needs.filter((n) => notPassed.has(n));
-    if (missing.length > 0) {
-      notPassed.add(name);
-      t.skip(`needs: ${missing.join(", ")}`);
-      return;
-    }
-    try {
-      await body(t);
-    } catch (error) {
-      notPassed.add(name);
-      await desk?.screenshot({ path: join(OUT, "inspector-failure.png"), fullPage: true }).catch(() => {});
-      await phone?.screenshot({ path: join(OUT, "inspector-phone-failure.png"), fullPage: true }).catch(() => {});
-      throw error;
-    }
-  });
-}
+const session = chromiumSession({
+  dbUrl: DB_URL,
+  browser: CHROMIUM,
+  profile: "inspector",
+  onFailure: async () => {
+    await desk?.screenshot({ path: join(OUT, "inspector-failure.png"), fullPage: true }).catch(() => {});
+    await phone?.screenshot({ path: join(OUT, "inspector-phone-failure.png"), fullPage: true });
+  },
+});
+const { step } = session;
 
 async function openPage(viewport, label) {
-  const page = await context.newPage();
-  await page.setViewportSize(viewport);
-  page.on("console", (message) => logs.push(`[${label} console.${message.type()}] ${message.text()}`));
-  page.on("pageerror", (error) => logs.push(`[${label} pageerror] ${error.message}`));
+  const page = await session.newPage(viewport, label);
   // Without the trailing slash: the server redirects to /inspector/.
   await page.goto(`${BASE}/inspector`);
   await page.waitForSelector("body[data-ready=true]", { timeout: SETTLE_MS });
@@ -110,32 +79,6 @@ async function joinTopic(page, topic, { isPrivate = false, bindings = [] } = {})
   }
   await page.click("#join");
 }
-
-before(async () => {
-  db = new pg.Client({ connectionString: DB_URL });
-  await db.connect();
-  userDataDir = mkdtempSync(join(tmpdir(), "inspector-chromium-"));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-});
-
-after(async () => {
-  if (notPassed.size > 0) {
-    console.log(`--- browser log (${logs.length} lines) ---\n${logs.join("\n")}`);
-  }
-  await context?.close();
-  if (userDataDir) {
-    rmSync(userDataDir, { recursive: true, force: true });
-  }
-  if (createdIds.length > 0) {
-    await db.query("delete from public.wells where id = any($1::bigint[])", [createdIds]);
-  }
-  await db?.end();
-});
 
 step("the inspector connects with the anon key and shows the socket opening", [], async () => {
   desk = await openPage(DESKTOP, "desktop");
@@ -220,11 +163,11 @@ step("presence tracked on the phone arrives as a diff on the first page",
 
 step("a database change shows up as a postgres_changes frame",
   ["it joins a topic with a postgres_changes binding and shows both sides of the join"], async () => {
-    const inserted = await db.query(
+    const inserted = await session.db.query(
       "insert into public.wells (name, uwi, latitude, longitude, total_depth_m, status) values ($1, $2, 53.5, -113.5, 1800.0, 'planned') returning id",
       ["Inspector 7-21", `INSPECT-${Date.now()}`]);
     const id = Number(inserted.rows[0].id);
-    createdIds.push(id);
+    session.createdIds.push(id);
     const committed = Date.now();
     await waitForFrame(desk, `.frame[data-kind="change"][data-topic="realtime:${TOPIC}"]`, "INSERT public.wells", LIVE_MS);
     assert.ok(Date.now() - committed <= LIVE_MS);

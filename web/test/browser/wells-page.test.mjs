@@ -6,17 +6,13 @@
 //   WELLS_DB_URL     its tenant database, e.g. postgres://postgres@localhost:54339/postgres
 //   WELLS_OUT_DIR    where screenshots go (target/)
 //   CHROMIUM         the browser (default /usr/bin/chromium, Debian's package)
-import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
-import pg from "pg";
+import { chromiumSession, requiredEnv } from "./chromium-session.mjs";
 
-const BASE = required("WELLS_PAGE_URL");
-const DB_URL = required("WELLS_DB_URL");
-const OUT = required("WELLS_OUT_DIR");
+const BASE = requiredEnv("WELLS_PAGE_URL", "WellsPageIT");
+const DB_URL = requiredEnv("WELLS_DB_URL", "WellsPageIT");
+const OUT = requiredEnv("WELLS_OUT_DIR", "WellsPageIT");
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 
 /** How late a change may reach the page, from its commit. */
@@ -27,49 +23,19 @@ const SETTLE_MS = 20000;
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 860 };
 
-const logs = [];
-/** Steps that failed or were skipped: what builds on them is skipped too. */
-const notPassed = new Set();
-const createdIds = [];
-let db;
-let userDataDir;
-let context;
 let first;
 let second;
 let wellId;
-
-function required(name) {
-  const value = process.env[name];
-  if (!value) {
-    throw new Error(`${name} must be set (WellsPageIT sets it)`);
-  }
-  return value;
-}
-
-/** A step that is skipped, with the reason, when a step it builds on failed. */
-function step(name, needs, body) {
-  test(name, async (t) => {
-    const missing = needs.filter((n) => notPassed.has(n));
-    if (missing.length > 0) {
-      notPassed.add(name);
-      t.skip(`needs: ${missing.join(", ")}`);
-      return;
-    }
-    try {
-      await body(t);
-    } catch (error) {
-      notPassed.add(name);
-      await first?.screenshot({ path: join(OUT, "wells-page-failure.png"), fullPage: true }).catch(() => {});
-      throw error;
-    }
-  });
-}
+const session = chromiumSession({
+  dbUrl: DB_URL,
+  browser: CHROMIUM,
+  profile: "wells-page",
+  onFailure: () => first?.screenshot({ path: join(OUT, "wells-page-failure.png"), fullPage: true }) ?? Promise.resolve(),
+});
+const { step, logs } = session;
 
 async function openPage(viewport, label) {
-  const page = await context.newPage();
-  await page.setViewportSize(viewport);
-  page.on("console", (message) => logs.push(`[${label} console.${message.type()}] ${message.text()}`));
-  page.on("pageerror", (error) => logs.push(`[${label} pageerror] ${error.message}`));
+  const page = await session.newPage(viewport, label);
   page.on("websocket", (socket) => {
     logs.push(`[${label} websocket] open ${socket.url().replace(/apikey=[^&]+/, "apikey=…")}`);
     socket.on("close", () => logs.push(`[${label} websocket] closed`));
@@ -83,32 +49,6 @@ async function ownName(page) {
   return text.replace(/you$/, "").trim();
 }
 
-before(async () => {
-  db = new pg.Client({ connectionString: DB_URL });
-  await db.connect();
-  userDataDir = mkdtempSync(join(tmpdir(), "wells-page-chromium-"));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-});
-
-after(async () => {
-  if (notPassed.size > 0) {
-    console.log(`--- browser log (${logs.length} lines) ---\n${logs.join("\n")}`);
-  }
-  await context?.close();
-  if (userDataDir) {
-    rmSync(userDataDir, { recursive: true, force: true });
-  }
-  if (createdIds.length > 0) {
-    await db.query("delete from public.wells where id = any($1::bigint[])", [createdIds]);
-  }
-  await db?.end();
-});
-
 step("the page loads and shows SUBSCRIBED", [], async () => {
   first = await openPage(DESKTOP, "page 1");
   await first.waitForSelector('#connection-status[data-status="SUBSCRIBED"]', { timeout: SETTLE_MS });
@@ -121,11 +61,11 @@ step("the page loads and shows SUBSCRIBED", [], async () => {
 
 step("a row inserted by SQL appears within 2 s, highlighted", ["the page loads and shows SUBSCRIBED"], async () => {
   const uwi = `TEST-${Date.now()}`;
-  const inserted = await db.query(
+  const inserted = await session.db.query(
     "insert into public.wells (name, uwi, latitude, longitude, total_depth_m, status) values ($1, $2, 53.5461, -113.4938, 2150.5, 'drilling') returning id",
     ["Browser Test 1-1", uwi]);
   wellId = Number(inserted.rows[0].id);
-  createdIds.push(wellId);
+  session.createdIds.push(wellId);
   const committed = Date.now();
   const row = first.locator(`#wells tbody tr[data-id="${wellId}"]`);
   await row.waitFor({ timeout: LIVE_MS });
@@ -140,7 +80,7 @@ step("a row inserted by SQL appears within 2 s, highlighted", ["the page loads a
 });
 
 step("an update changes it", ["a row inserted by SQL appears within 2 s, highlighted"], async () => {
-  await db.query("update public.wells set status = 'producing', total_depth_m = 2380.0, updated_at = now() where id = $1", [wellId]);
+  await session.db.query("update public.wells set status = 'producing', total_depth_m = 2380.0, updated_at = now() where id = $1", [wellId]);
   const row = first.locator(`#wells tbody tr[data-id="${wellId}"]`);
   await first.waitForFunction((id) => document.querySelector(`#wells tr[data-id="${id}"] .status`)?.textContent === "producing",
     wellId, { timeout: LIVE_MS });
@@ -169,7 +109,7 @@ step("the sample-well button adds a row that every page sees", ["a second page s
   ]);
   assert.equal(response.status(), 201);
   const id = Number((await response.json()).id);
-  createdIds.push(id);
+  session.createdIds.push(id);
   const committed = Date.now();
   await first.locator(`#wells tbody tr[data-id="${id}"]`).waitFor({ timeout: LIVE_MS });
   await second.locator(`#wells tbody tr[data-id="${id}"]`).waitFor({ timeout: LIVE_MS });
@@ -184,7 +124,7 @@ step("screenshots: desktop and phone, no sideways scrolling on the phone", ["a s
 });
 
 step("a delete removes it", ["a row inserted by SQL appears within 2 s, highlighted"], async () => {
-  await db.query("delete from public.wells where id = $1", [wellId]);
+  await session.db.query("delete from public.wells where id = $1", [wellId]);
   await first.locator(`#wells tbody tr[data-id="${wellId}"]`).waitFor({ state: "detached", timeout: LIVE_MS });
   // The row fades out, then leaves the table.
   await first.waitForFunction(() => ![...document.querySelectorAll("#wells tbody tr")]
@@ -207,11 +147,11 @@ async function switchPath(page, path) {
 
 /** Inserts, updates and deletes a well in SQL; each step must reach `page` by `via` within LIVE_MS. */
 async function changesArriveBy(page, via, name) {
-  const inserted = await db.query(
+  const inserted = await session.db.query(
     "insert into public.wells (name, uwi, status, total_depth_m) values ($1, $2, 'planned', 900) returning id",
     [name, `TEST-${via}-${Date.now()}`]);
   const id = Number(inserted.rows[0].id);
-  createdIds.push(id);
+  session.createdIds.push(id);
   let committed = Date.now();
   const row = page.locator(`#wells tbody tr[data-id="${id}"]`);
   await row.waitFor({ timeout: LIVE_MS });
@@ -221,7 +161,7 @@ async function changesArriveBy(page, via, name) {
   assert.equal(await row.locator(".via").textContent(), via);
   assert.match(await row.textContent(), new RegExp(name));
 
-  await db.query("update public.wells set status = 'producing', updated_at = now() where id = $1", [id]);
+  await session.db.query("update public.wells set status = 'producing', updated_at = now() where id = $1", [id]);
   committed = Date.now();
   await page.waitForFunction((wellId) => document.querySelector(`#wells tr[data-id="${wellId}"] .status`)?.textContent === "producing",
     id, { timeout: LIVE_MS });
@@ -230,7 +170,7 @@ async function changesArriveBy(page, via, name) {
   assert.equal(await row.getAttribute("data-via"), via);
   assert.equal(await page.locator("#activity li:first-child .via").textContent(), via, "the activity list names the path");
 
-  await db.query("delete from public.wells where id = $1", [id]);
+  await session.db.query("delete from public.wells where id = $1", [id]);
   committed = Date.now();
   await row.waitFor({ state: "detached", timeout: LIVE_MS });
   delays.DELETE = Date.now() - committed;
@@ -255,17 +195,17 @@ step("with Broadcast from Database, an INSERT, UPDATE and DELETE made in SQL sho
 
 step("a phone opened on ?path=broadcast gets the broadcasts too, without sideways scrolling",
   ["with Broadcast from Database, an INSERT, UPDATE and DELETE made in SQL show up"], async () => {
-    const phone = await context.newPage();
+    const phone = await session.context.newPage();
     await phone.setViewportSize(PHONE);
     await phone.goto(`${BASE}/?path=broadcast`);
     await phone.waitForFunction(() => document.body.dataset.path === "broadcast" && document.body.dataset.status === "SUBSCRIBED"
         && Number(document.body.dataset.snapshots) >= 1, null, { timeout: SETTLE_MS });
     await changesArriveBy(phone, "broadcast", "Broadcast Phone 1-1");
     // A row that stays, for the screenshots: both subscribers of the topic get it.
-    const kept = await db.query("insert into public.wells (name, uwi, latitude, longitude, total_depth_m, status)"
+    const kept = await session.db.query("insert into public.wells (name, uwi, latitude, longitude, total_depth_m, status)"
       + " values ('Broadcast 7-21', $1, 54.1012, -112.6843, 1875.0, 'drilling') returning id", [`TEST-kept-${Date.now()}`]);
     const keptId = Number(kept.rows[0].id);
-    createdIds.push(keptId);
+    session.createdIds.push(keptId);
     for (const page of [first, phone]) {
       await page.locator(`#wells tbody tr[data-id="${keptId}"][data-via="broadcast"]`).waitFor({ timeout: LIVE_MS });
       await page.waitForFunction(() => !document.querySelector("#wells tr.leaving"), null, { timeout: LIVE_MS });

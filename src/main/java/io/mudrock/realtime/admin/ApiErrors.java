@@ -2,14 +2,19 @@ package io.mudrock.realtime.admin;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mudrock.realtime.tenant.TenantStoreException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /** The JSON error bodies of the API, in upstream's shapes. */
 final class ApiErrors {
+
+    private static final Logger LOG = Logger.getLogger(ApiErrors.class.getName());
 
     private ApiErrors() {
     }
@@ -49,6 +54,19 @@ final class ApiErrors {
     /** 503 when the management database does not answer. */
     static Response unavailable(String message) {
         return json(503, JsonNodeFactory.instance.objectNode().put("message", message));
+    }
+
+    /**
+     * Answers with {@code action}, or with {@link #unavailable} when the management database
+     * fails under it (logged as one line, no stack trace: the cause is outside this request).
+     */
+    static Response unlessStoreFails(Supplier<Response> action) {
+        try {
+            return action.get();
+        } catch (TenantStoreException e) {
+            LOG.warning("Management database error: " + e.getMessage());
+            return unavailable("The management database did not answer: " + e.getMessage());
+        }
     }
 
     static Response json(int status, ObjectNode body) {

@@ -10,7 +10,6 @@ import io.mudrock.realtime.tenant.ApiKeyKind;
 import io.mudrock.realtime.tenant.InvalidTenantException;
 import io.mudrock.realtime.tenant.TenantDirectory;
 import io.mudrock.realtime.tenant.TenantEvent;
-import io.mudrock.realtime.tenant.TenantStoreException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -32,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -58,7 +56,7 @@ public class ApiKeysResource {
     /** {@code GET /api/tenants/{id}/api_keys}: the keys' descriptions, never the keys. */
     @GET
     public Response list(@PathParam("id") String id) {
-        return guarded(() -> {
+        return ApiErrors.unlessStoreFails(() -> {
             if (tenants.store().findByExternalId(id).isEmpty()) {
                 return ApiErrors.notFound();
             }
@@ -111,7 +109,7 @@ public class ApiKeysResource {
         }
         String key = given != null ? given : ApiKeyFormat.generate(kind.get());
         String keyName = name != null ? name : kind.get().type() + " " + UUID.randomUUID().toString().substring(0, 8);
-        return guarded(() -> {
+        return ApiErrors.unlessStoreFails(() -> {
             if (tenants.store().findByExternalId(id).isEmpty()) {
                 return ApiErrors.notFound();
             }
@@ -146,7 +144,7 @@ public class ApiKeysResource {
         } catch (IllegalArgumentException e) {
             return ApiErrors.notFound();
         }
-        return guarded(() -> {
+        return ApiErrors.unlessStoreFails(() -> {
             Optional<ApiKey> revoked = tenants.apiKeyStore().revoke(id, uuid);
             if (revoked.isEmpty()) {
                 return ApiErrors.notFound();
@@ -167,14 +165,5 @@ public class ApiKeysResource {
                 .put("name", key.name())
                 .put("hint", key.hint())
                 .put("inserted_at", NAIVE.format(key.insertedAt()));
-    }
-
-    private static Response guarded(Supplier<Response> action) {
-        try {
-            return action.get();
-        } catch (TenantStoreException e) {
-            LOG.warning("Management database error: " + e.getMessage());
-            return ApiErrors.unavailable("The management database did not answer: " + e.getMessage());
-        }
     }
 }

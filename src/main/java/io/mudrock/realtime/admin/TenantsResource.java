@@ -15,7 +15,6 @@ import io.mudrock.realtime.tenant.TenantDatabases;
 import io.mudrock.realtime.tenant.TenantDirectory;
 import io.mudrock.realtime.tenant.TenantEvent;
 import io.mudrock.realtime.tenant.TenantStore;
-import io.mudrock.realtime.tenant.TenantStoreException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -36,7 +35,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -66,7 +64,7 @@ public class TenantsResource {
     /** {@code GET /api/tenants}. */
     @GET
     public Response list() {
-        return guarded(() -> {
+        return ApiErrors.unlessStoreFails(() -> {
             ObjectNode body = TenantJson.MAPPER.createObjectNode();
             ArrayNode data = body.putArray("data");
             tenants.store().listAll().forEach(stored -> data.add(TenantJson.render(stored.tenant())));
@@ -78,7 +76,7 @@ public class TenantsResource {
     @GET
     @Path("{id}")
     public Response get(@PathParam("id") String id) {
-        return guarded(() -> tenants.store().findByExternalId(id)
+        return ApiErrors.unlessStoreFails(() -> tenants.store().findByExternalId(id)
                 .map(stored -> ok(data(TenantJson.render(stored.tenant()))))
                 .orElseGet(ApiErrors::notFound));
     }
@@ -110,7 +108,7 @@ public class TenantsResource {
     @DELETE
     @Path("{id}")
     public Response delete(@PathParam("id") String id) {
-        return guarded(() -> {
+        return ApiErrors.unlessStoreFails(() -> {
             if (tenants.store().delete(id)) {
                 LOG.info(() -> LogText.tenant(id) + ": deleted");
             }
@@ -123,7 +121,7 @@ public class TenantsResource {
     @POST
     @Path("{id}/reload")
     public Response reload(@PathParam("id") String id) {
-        return guarded(() -> {
+        return ApiErrors.unlessStoreFails(() -> {
             if (tenants.store().findByExternalId(id).isEmpty()) {
                 return ApiErrors.notFound();
             }
@@ -145,7 +143,7 @@ public class TenantsResource {
     @GET
     @Path("{id}/health")
     public Response health(@PathParam("id") String id) {
-        return guarded(() -> {
+        return ApiErrors.unlessStoreFails(() -> {
             Optional<StoredTenant> stored = tenants.store().findByExternalId(id);
             if (stored.isEmpty()) {
                 return ApiErrors.notFound();
@@ -166,7 +164,7 @@ public class TenantsResource {
     @GET
     @Path("{id}/doctor")
     public Response doctor(@PathParam("id") String id) {
-        return guarded(() -> {
+        return ApiErrors.unlessStoreFails(() -> {
             Optional<StoredTenant> stored = tenants.store().findByExternalId(id);
             if (stored.isEmpty()) {
                 ObjectNode body = TenantJson.MAPPER.createObjectNode();
@@ -193,7 +191,7 @@ public class TenantsResource {
         if (!parsed.errors().isEmpty()) {
             return ApiErrors.invalid(parsed.errors());
         }
-        return guarded(() -> {
+        return ApiErrors.unlessStoreFails(() -> {
             Optional<Tenant> before = tenants.store().findByExternalId(parsed.changes().externalId()).map(StoredTenant::tenant);
             TenantStore.UpsertResult result;
             try {
@@ -256,14 +254,5 @@ public class TenantsResource {
 
     private static Response ok(ObjectNode body) {
         return Response.ok(body.toString(), MediaType.APPLICATION_JSON_TYPE).build();
-    }
-
-    private static Response guarded(Supplier<Response> action) {
-        try {
-            return action.get();
-        } catch (TenantStoreException e) {
-            LOG.warning("Management database error: " + e.getMessage());
-            return ApiErrors.unavailable("The management database did not answer: " + e.getMessage());
-        }
     }
 }

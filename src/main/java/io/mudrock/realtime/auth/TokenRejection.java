@@ -2,6 +2,7 @@ package io.mudrock.realtime.auth;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mudrock.realtime.changes.filter.ElixirInspect;
 import java.util.Map;
 
 /**
@@ -75,7 +76,7 @@ public record TokenRejection(Kind kind, String message) implements TokenVerifica
     static TokenRejection signerUnavailable(String kid) {
         return new TokenRejection(Kind.SIGNER_UNAVAILABLE, kid == null
                 ? "Failed to generate JWT signer, check your JWT secret or JWKS configuration"
-                : "Failed to generate JWT signer for key ID (kid) " + elixirInspect(kid)
+                : "Failed to generate JWT signer for key ID (kid) " + ElixirInspect.string(kid)
                         + ", check your JWT secret or JWKS configuration");
     }
 
@@ -122,23 +123,5 @@ public record TokenRejection(Kind kind, String message) implements TokenVerifica
     /** The {@code message} of a {@code system} error push (followed by {@code phx_close}). */
     public String systemMessage() {
         return message;
-    }
-
-    /** How Elixir's {@code inspect/1} prints a string, which upstream uses for the kid. */
-    private static String elixirInspect(String text) {
-        StringBuilder out = new StringBuilder("\"");
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '#' -> out.append(i + 1 < text.length() && text.charAt(i + 1) == '{' ? "\\#" : "#");
-                default -> out.append(c);
-            }
-        }
-        return out.append('"').toString();
     }
 }

@@ -16,15 +16,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -145,36 +142,16 @@ class InspectorPageIT {
     void inspectorInHeadlessChromium() throws Exception {
         assumeFalse(Boolean.getBoolean("skip.web"), "-Dskip.web=true");
         assumeFalse(Boolean.getBoolean("skip.e2e"), "-Dskip.e2e=true");
-        Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
-        assertTrue(Files.isExecutable(chromium), chromium + " is missing: apt-get install chromium (.ci/run does)");
-
-        Path web = TestServer.baseDir().resolve("web");
-        Path out = TestServer.baseDir().resolve("target");
-        Path log = out.resolve("inspector-test.log");
-        Path screenshot = out.resolve("inspector.png");
-        Path phoneScreenshot = out.resolve("inspector-phone.png");
+        BrowserTestRun.chromium();
+        Path screenshot = BrowserTestRun.outputDir().resolve("inspector.png");
+        Path phoneScreenshot = BrowserTestRun.outputDir().resolve("inspector-phone.png");
         Files.deleteIfExists(screenshot);
         Files.deleteIfExists(phoneScreenshot);
-        ProcessBuilder node = new ProcessBuilder(List.of("node", "--test", "--test-reporter=spec", "test/browser/inspector.test.mjs"))
-                .directory(web.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        node.environment().put("INSPECTOR_URL", TestServer.baseUrl());
-        node.environment().put("INSPECTOR_DB_URL", "postgres://postgres@localhost:" + TestServer.DB_PORT + "/postgres");
-        node.environment().put("INSPECTOR_OUT_DIR", out.toAbsolutePath().toString());
-        node.environment().put("ADMIN_TOKEN", adminToken());
-        node.environment().put("CHROMIUM", chromium.toString());
-        Process process = node.start();
-        boolean finished = process.waitFor(BROWSER_TEST_DEADLINE.toSeconds(), TimeUnit.SECONDS);
-        if (!finished) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        System.out.println(output);
-        assertTrue(finished, "the browser test did not finish within " + BROWSER_TEST_DEADLINE + ":\n" + output);
-        assertEquals(0, process.exitValue(), "the browser test failed (output above and in " + log + "):\n"
-                + output.lines().filter(line -> line.startsWith("\u2716")).distinct().collect(Collectors.joining("\n")));
+        BrowserTestRun.run("test/browser/inspector.test.mjs", "inspector-test.log", Map.of(
+                "INSPECTOR_URL", TestServer.baseUrl(),
+                "INSPECTOR_DB_URL", "postgres://postgres@localhost:" + TestServer.DB_PORT + "/postgres",
+                "INSPECTOR_OUT_DIR", BrowserTestRun.outputDir().toAbsolutePath().toString(),
+                "ADMIN_TOKEN", adminToken()), BROWSER_TEST_DEADLINE);
         assertTrue(Files.size(screenshot) > 10_000, "a real screenshot at " + screenshot);
         assertTrue(Files.size(phoneScreenshot) > 10_000, "a real screenshot at " + phoneScreenshot);
     }

@@ -15,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -24,9 +23,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -116,33 +113,13 @@ class WellsPageIT {
     void liveWellsPageInHeadlessChromium() throws Exception {
         assumeFalse(webSkipped(), "-Dskip.web=true");
         assumeFalse(Boolean.getBoolean("skip.e2e"), "-Dskip.e2e=true");
-        Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
-        assertTrue(Files.isExecutable(chromium), chromium + " is missing: apt-get install chromium (.ci/run does)");
-
-        Path web = TestServer.baseDir().resolve("web");
-        Path out = TestServer.baseDir().resolve("target");
-        Path log = out.resolve("wells-page-test.log");
-        Path screenshot = out.resolve("wells-page.png");
+        BrowserTestRun.chromium();
+        Path screenshot = BrowserTestRun.outputDir().resolve("wells-page.png");
         Files.deleteIfExists(screenshot);
-        ProcessBuilder node = new ProcessBuilder(List.of("node", "--test", "--test-reporter=spec", "test/browser/wells-page.test.mjs"))
-                .directory(web.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        node.environment().put("WELLS_PAGE_URL", TestServer.baseUrl());
-        node.environment().put("WELLS_DB_URL", "postgres://postgres@localhost:" + TestServer.DB_PORT + "/postgres");
-        node.environment().put("WELLS_OUT_DIR", out.toAbsolutePath().toString());
-        node.environment().put("CHROMIUM", chromium.toString());
-        Process process = node.start();
-        boolean finished = process.waitFor(BROWSER_TEST_DEADLINE.toSeconds(), TimeUnit.SECONDS);
-        if (!finished) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        System.out.println(output);
-        assertTrue(finished, "the browser test did not finish within " + BROWSER_TEST_DEADLINE + ":\n" + output);
-        assertEquals(0, process.exitValue(), "the browser test failed (output above and in " + log + "):\n"
-                + output.lines().filter(line -> line.startsWith("\u2716")).distinct().collect(Collectors.joining("\n")));
+        BrowserTestRun.run("test/browser/wells-page.test.mjs", "wells-page-test.log", Map.of(
+                "WELLS_PAGE_URL", TestServer.baseUrl(),
+                "WELLS_DB_URL", "postgres://postgres@localhost:" + TestServer.DB_PORT + "/postgres",
+                "WELLS_OUT_DIR", BrowserTestRun.outputDir().toAbsolutePath().toString()), BROWSER_TEST_DEADLINE);
         assertTrue(Files.size(screenshot) > 10_000, "a real screenshot at " + screenshot);
     }
 }
