@@ -422,25 +422,17 @@ public final class Connection implements ClientLink {
     private void pump(boolean mayBlock) {
         while (true) {
             // Decide first, ask the container second: isReady() is a container lookup on every
-            // call (a fifth of the fan-out profile), so it is made only before a write or a flush.
-            boolean closeNow = false;
+            // call (a fifth of the fan-out profile), so it is made only before a write, a flush or
+            // the close (which must wait until the writes before it are out).
             synchronized (this) {
                 if (writer == Writer.DONE) {
                     return;
                 }
-                if (!flushOwed && (sentClose != null || !hasBatch())) {
-                    if (sentClose == null) {
-                        writer = Writer.IDLE;
-                        readyAgain = false; // the next holder asks isReady() afresh
-                        return;
-                    }
-                    writer = Writer.DONE;
-                    closeNow = true;
+                if (!flushOwed && sentClose == null && !hasBatch()) {
+                    writer = Writer.IDLE;
+                    readyAgain = false; // the next holder asks isReady() afresh
+                    return;
                 }
-            }
-            if (closeNow) {
-                output.close(); // the close frame is out
-                return;
             }
             if (flushOwed && !mayBlock) {
                 flushLater(); // the flusher asks isReady() itself
@@ -454,6 +446,7 @@ public final class Connection implements ClientLink {
                 return;
             }
             OutboundBatch batch = null;
+            boolean closeNow = false;
             synchronized (this) {
                 if (!ready) {
                     if (readyAgain) {
@@ -472,11 +465,20 @@ public final class Connection implements ClientLink {
                     return;
                 }
                 if (!flushOwed) {
-                    batch = nextBatch();
-                    if (batch == null) {
-                        continue; // emptied meanwhile (a terminate): decide again
+                    if (sentClose != null) {
+                        writer = Writer.DONE;
+                        closeNow = true;
+                    } else {
+                        batch = nextBatch();
+                        if (batch == null) {
+                            continue; // emptied meanwhile (a terminate): decide again
+                        }
                     }
                 }
+            }
+            if (closeNow) {
+                output.close(); // the close frame is out
+                return;
             }
             try {
                 if (batch == null) {

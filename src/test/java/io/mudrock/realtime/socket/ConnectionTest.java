@@ -35,6 +35,8 @@ class ConnectionTest {
         int writes;
         boolean ready = true;
         boolean completeInline;
+        // Like Jakarta's async send: the write is accepted whole, the output stays busy until completeOne().
+        boolean acceptedAsync;
         String closeFrame;
         boolean connectionClosed;
         boolean unflushed;
@@ -60,6 +62,10 @@ class ConnectionTest {
                 } else {
                     written.add(frame);
                 }
+            }
+            if (acceptedAsync) {
+                ready = false;
+                return true;
             }
             ready = completeInline;
             unflushed = !ready;
@@ -114,6 +120,22 @@ class ConnectionTest {
         }
         assertEquals(List.of("f0", "f1", "f2", "f3", "f4"), fake.written);
         assertEquals(2, fake.writes, "the four queued frames leave in one write");
+    }
+
+    @Test
+    void theConnectionClosesOnlyOnceTheWritesBeforeTheCloseFrameAreOut() {
+        FakeOutput fake = new FakeOutput();
+        fake.acceptedAsync = true;
+        Connection connection = connection(fake, SendQueueLimits.DEFAULT);
+        connection.send(text("f0"));
+        connection.close(1000, "bye");
+        assertFalse(fake.connectionClosed, "the close frame waits behind the send in flight");
+        fake.completeOne();
+        assertEquals("1000 bye", fake.closeFrame);
+        assertFalse(fake.connectionClosed, "the close frame itself is still in flight");
+        fake.completeOne();
+        assertTrue(fake.connectionClosed);
+        assertEquals(List.of("f0"), fake.written);
     }
 
     @Test
