@@ -31,14 +31,27 @@ build() {
 
 run_workload() {
   local workload="$1"; shift
-  ensure_pg_tools
-  build
-  # Every process here is capped at 20,000 open files (hard); take the whole allowance.
-  ulimit -n "$(ulimit -Hn)" || true
-  log "running $workload: server on core $SERVER_CORE, load generator on core $CLIENT_CORE, PostgreSQL on all cores"
+  prepare_workload
   cd "$BENCH_DIR"
   exec taskset -c "$CLIENT_CORE" java ${BENCH_CLIENT_JVM_ARGS:--Xmx4g} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     -cp "target/classes:target/lib/*" io.mudrock.bench.Bench "$workload" \
     --repo "$REPO_DIR" --server-core "$SERVER_CORE" --client-core "$CLIENT_CORE" --pg-bin "$PG_BIN" \
     --command "bench/run-$workload.sh${*:+ $*}" "$@"
+}
+
+# Installs, builds and lifts the open-file limit once, for scripts that run the harness several times.
+prepare_workload() {
+  ensure_pg_tools
+  build
+  # Every process here is capped at 20,000 open files (hard); take the whole allowance.
+  ulimit -n "$(ulimit -Hn)" || true
+  log "server on core(s) $SERVER_CORE, load generator on core $CLIENT_CORE, PostgreSQL on all cores"
+}
+
+# One harness run (no exec): run_harness <workload> <server cores> <recorded command> [options...]
+run_harness() {
+  local workload="$1" cores="$2" command="$3"; shift 3
+  (cd "$BENCH_DIR" && taskset -c "$CLIENT_CORE" java ${BENCH_CLIENT_JVM_ARGS:--Xmx4g} \
+    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "target/classes:target/lib/*" io.mudrock.bench.Bench "$workload" \
+    --repo "$REPO_DIR" --server-core "$cores" --client-core "$CLIENT_CORE" --pg-bin "$PG_BIN" --command "$command" "$@")
 }

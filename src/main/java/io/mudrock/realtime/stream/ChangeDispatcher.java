@@ -101,7 +101,6 @@ final class ChangeDispatcher {
     private ChangePayloadSerializer serializer = new ChangePayloadSerializer();
     private int maxRecordBytes = ChangePayloadSerializer.DEFAULT_MAX_RECORD_BYTES;
     private final List<Routed> batch = new ArrayList<>();
-    private boolean checkPending;
     /** Transaction ids of the batch's changes, which a check must see committed (ascending use, few). */
     private long[] xids = new long[8];
     private int xidCount;
@@ -152,9 +151,6 @@ final class ChangeDispatcher {
             matched.add(binding);
         }
         if (matched != null) {
-            if (!checkPending && change.type() != ChangeType.DELETE) {
-                checkPending = anyNeedsCheck(change, matched);
-            }
             batch.add(new Routed(change, matched));
             if (batch.size() >= BATCH_SIZE) {
                 flush();
@@ -173,24 +169,6 @@ final class ChangeDispatcher {
     /** How many routed changes wait for {@link #flush()}. */
     int pending() {
         return batch.size();
-    }
-
-    /**
-     * Whether a waiting change needs an RLS check: only then is it worth holding the batch open
-     * for the next transactions (otherwise nothing is saved and only latency added).
-     */
-    boolean awaitsCheck() {
-        return checkPending;
-    }
-
-    private boolean anyNeedsCheck(RowChange change, List<LiveBinding> bindings) throws SQLException {
-        for (LiveBinding binding : bindings) {
-            TableAccess access = access(change.table(), binding.owner().group().role());
-            if (access != null && needsCheck(change, access)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -225,7 +203,6 @@ final class ChangeDispatcher {
             deliver(batch.get(position), position, groups, visible);
         }
         batch.clear();
-        checkPending = false;
         if (xidCount > 0) {
             xids[0] = xids[xidCount - 1]; // the current transaction may go on after a full batch
             xidCount = 1;

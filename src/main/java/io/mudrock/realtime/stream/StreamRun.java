@@ -26,8 +26,8 @@ import java.util.logging.Logger;
  * The long-lived task of one tenant's stream, on the managed executor: opens a replication
  * session, reads pgoutput messages, hands changes to the {@link ChangeDispatcher}, confirms each
  * transaction's end LSN once it was handed to every subscriber's send queue (while further
- * transactions are already waiting to be read and RLS checks are due, those of the next
- * {@link #MAX_DEFER_NANOS} are authorized and delivered with it, in order), and reconnects with
+ * transactions are already waiting to be read, those of the next {@link #MAX_DEFER_NANOS} are
+ * authorized and delivered with it, in order), and reconnects with
  * exponential back-off (1 s doubling to 30 s) when the connection or the database goes away, or
  * anything else fails (an {@code Error} too: the task never ends while bindings exist, and a
  * permanent slot is dropped only when the task ends on purpose).
@@ -45,7 +45,7 @@ final class StreamRun implements Runnable {
     private static final int BUSY_POLLS = 200;
     private static final long BUSY_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-    /** The longest a committed transaction waits for later ones to share its RLS checks. */
+    /** The longest a committed transaction waits for later, already pending ones to share its delivery. */
     private static final long MAX_DEFER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final TenantStream stream;
@@ -232,11 +232,12 @@ final class StreamRun implements Runnable {
                     deferredSince = now;
                 }
                 deferredLsn = commit.endLsn();
-                // While more is already pending, the next transactions join a batch that needs RLS
-                // checks: one round trip per claims group for all of them. Bounded in size and age,
-                // so a busy stream still delivers every few milliseconds.
-                if (!dispatcher.awaitsCheck() || dispatcher.pending() >= ChangeDispatcher.BATCH_SIZE / 2
-                        || now - deferredSince > MAX_DEFER_NANOS) {
+                // While more is already pending, the next transactions join this batch: one RLS round
+                // trip per claims group for all of them, and one burst per socket (so its queued frames
+                // leave in one write and one flush) instead of a write per one-row transaction.
+                // Bounded in size and age, so a busy stream still delivers every millisecond; when
+                // nothing more has arrived the batch goes out at once (top of the loop).
+                if (dispatcher.pending() >= ChangeDispatcher.BATCH_SIZE / 2 || now - deferredSince > MAX_DEFER_NANOS) {
                     dispatcher.flush();
                     session.confirm(deferredLsn); // every change up to here is in the subscribers' queues
                     deferredLsn = 0;

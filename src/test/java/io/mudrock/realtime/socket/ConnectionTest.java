@@ -40,10 +40,12 @@ class ConnectionTest {
         boolean unflushed;
         boolean closedUnflushed;
         int flushes;
+        int readyQuestions;
         Connection connection;
 
         @Override
         public boolean isReady() {
+            readyQuestions++;
             return ready;
         }
 
@@ -112,6 +114,18 @@ class ConnectionTest {
         }
         assertEquals(List.of("f0", "f1", "f2", "f3", "f4"), fake.written);
         assertEquals(2, fake.writes, "the four queued frames leave in one write");
+    }
+
+    @Test
+    void theContainerIsAskedWhetherItIsReadyOnlyBeforeAWrite() {
+        FakeOutput fake = new FakeOutput();
+        fake.completeInline = true;
+        Connection connection = connection(fake, SendQueueLimits.DEFAULT);
+        for (int i = 0; i < 100; i++) {
+            connection.send(text("f" + i));
+        }
+        assertEquals(100, fake.writes);
+        assertEquals(100, fake.readyQuestions, "one isReady() per write, none to find the queue empty");
     }
 
     @Test
