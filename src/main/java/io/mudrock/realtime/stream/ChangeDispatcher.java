@@ -195,8 +195,9 @@ final class ChangeDispatcher {
             }
         }
         Map<ClaimsGroup, BitSet> visible = new HashMap<>();
-        for (Map.Entry<ClaimsGroup, RlsChecker.Request> entry : requests.entrySet()) {
-            visible.put(entry.getKey(), check(entry.getKey(), entry.getValue(), groups));
+        List<Map.Entry<ClaimsGroup, RlsChecker.Request>> all = new ArrayList<>(requests.entrySet());
+        for (int from = 0; from < all.size(); from += rls.groupsPerRoundTrip()) {
+            checkTogether(all.subList(from, Math.min(all.size(), from + rls.groupsPerRoundTrip())), groups, visible);
         }
         for (int position = 0; position < batch.size(); position++) {
             deliver(batch.get(position), position, groups, visible);
@@ -205,6 +206,33 @@ final class ChangeDispatcher {
         if (xidCount > 0) {
             xids[0] = xids[xidCount - 1]; // the current transaction may go on after a full batch
             xidCount = 1;
+        }
+    }
+
+    /** One round trip for the chunk; if any part fails, each group alone, so one group's error withholds only its rows. */
+    private void checkTogether(List<Map.Entry<ClaimsGroup, RlsChecker.Request>> chunk,
+                               Map<ChannelSubscription, ClaimsGroup> groups, Map<ClaimsGroup, BitSet> visible)
+            throws SQLException {
+        if (chunk.size() > 1) {
+            try {
+                long started = System.nanoTime();
+                Map<ClaimsGroup, BitSet> seen = rls.checkAll(chunk, Arrays.copyOf(xids, xidCount));
+                int asked = 0;
+                int shown = 0;
+                for (Map.Entry<ClaimsGroup, RlsChecker.Request> entry : chunk) {
+                    asked += entry.getValue().size();
+                    shown += seen.get(entry.getKey()).cardinality();
+                }
+                metrics.rlsChecked(System.nanoTime() - started, asked - shown);
+                visible.putAll(seen);
+                return;
+            } catch (RlsChecker.Refused refused) {
+                LOG.fine(() -> LogText.tenant(context.tenantId()) + ": RLS check of " + chunk.size()
+                        + " groups together failed, checking each alone: " + refused.getMessage());
+            }
+        }
+        for (Map.Entry<ClaimsGroup, RlsChecker.Request> entry : chunk) {
+            visible.put(entry.getKey(), check(entry.getKey(), entry.getValue(), groups));
         }
     }
 

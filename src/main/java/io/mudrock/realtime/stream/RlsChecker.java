@@ -24,21 +24,33 @@ import java.util.concurrent.locks.LockSupport;
  * its JWT claims set, SELECT by primary key. Policies run in the database, so {@code auth.uid()}
  * and {@code auth.jwt()} work as on Supabase.
  *
- * <p>One round trip per group and batch: a single multi-statement execution that sets the role
- * and claims as transaction-local settings, reads {@code current_user} back (a check that the role
- * really applies, failing closed), and asks each table once for the batch's keys with
+ * <p>One round trip per batch for up to {@value #GROUPS_PER_ROUND_TRIP} groups: a single
+ * multi-statement execution that, for each group in turn, sets the role and claims as
+ * transaction-local settings, reads {@code current_user} back (a check that the role really
+ * applies, failing closed), and asks each table once for the batch's keys with
  * {@code unnest(...) with ordinality}. The statements share one implicit transaction (one Sync),
  * so the settings never outlive it, and they run on the stream's pool with a statement timeout.
+ * An error aborts the whole execution, so the caller then re-checks each group alone: a group
+ * whose policy raises loses only its own rows.
  */
 final class RlsChecker {
 
     private final StreamDatabase database;
     private final Duration timeout;
     private final LongAdder roundTrips = new LongAdder();
+    private final int groupsPerRoundTrip;
+
+    /** Groups per round trip by default: 50 tenants' claims groups fit one, a statement stays small. */
+    static final int GROUPS_PER_ROUND_TRIP = 64;
 
     RlsChecker(StreamDatabase database, Duration timeout) {
+        this(database, timeout, GROUPS_PER_ROUND_TRIP);
+    }
+
+    RlsChecker(StreamDatabase database, Duration timeout, int groupsPerRoundTrip) {
         this.database = database;
         this.timeout = timeout;
+        this.groupsPerRoundTrip = groupsPerRoundTrip;
     }
 
     /** The rows one group asks about: changes per table, each with its position in the batch. */
@@ -89,6 +101,11 @@ final class RlsChecker {
         return roundTrips.sum();
     }
 
+    /** @return how many groups at most share one round trip */
+    int groupsPerRoundTrip() {
+        return groupsPerRoundTrip;
+    }
+
     /**
      * Runs one group's check.
      *
@@ -97,9 +114,25 @@ final class RlsChecker {
      * @throws SQLException when the database cannot be reached (the stream treats it as lost)
      */
     BitSet check(ClaimsGroup group, Request request, long[] xids) throws SQLException, Refused {
+        return checkAll(List.of(Map.entry(group, request)), xids).get(group);
+    }
+
+    /**
+     * Runs several groups' checks in one round trip (at most {@link #groupsPerRoundTrip()} of
+     * them, which bounds the statement's size and the work one failure throws away).
+     *
+     * @return per group, the batch positions it may see
+     * @throws Refused      when the database refused any part of it (the caller re-checks alone)
+     * @throws SQLException when the database cannot be reached (the stream treats it as lost)
+     */
+    Map<ClaimsGroup, BitSet> checkAll(List<Map.Entry<ClaimsGroup, Request>> groups, long[] xids)
+            throws SQLException, Refused {
+        if (groups.size() > groupsPerRoundTrip) {
+            throw new IllegalArgumentException(groups.size() + " groups in one round trip, at most " + groupsPerRoundTrip);
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            BitSet visible = attempt(group, request, xids);
+            Map<ClaimsGroup, BitSet> visible = attempt(groups, xids);
             if (visible != null) {
                 return visible;
             }
@@ -111,81 +144,98 @@ final class RlsChecker {
     }
 
     /**
-     * One round trip.
+     * One round trip: the visibility probe, then per group its settings, {@code current_user}
+     * and its tables. Every group sets all five settings, so nothing of the previous group's
+     * role or claims survives into the next (a group without a subject sets it empty, so
+     * {@code auth.uid()} is null).
      *
-     * @return the visible positions, or null if a transaction of the batch is not visible yet
+     * @return the visible positions per group, or null if a transaction of the batch is not visible yet
      */
-    private BitSet attempt(ClaimsGroup group, Request request, long[] xids) throws SQLException, Refused {
-        StringBuilder sql = new StringBuilder("select set_config('role', ?, true), set_config('request.jwt.claims', ?, true), "
-                + "set_config('request.jwt.claim.sub', ?, true), set_config('request.jwt.claim.role', ?, true), "
-                + "set_config('statement_timeout', ?, true); select current_user::text; " + VISIBLE_SQL);
-        List<TableInfo> tables = new ArrayList<>();
-        for (TableInfo table : request.tables()) {
-            tables.add(table);
-            sql.append("; ").append(query(table));
+    private Map<ClaimsGroup, BitSet> attempt(List<Map.Entry<ClaimsGroup, Request>> groups, long[] xids)
+            throws SQLException, Refused {
+        StringBuilder sql = new StringBuilder(VISIBLE_SQL);
+        List<List<TableInfo>> tablesPerGroup = new ArrayList<>();
+        for (Map.Entry<ClaimsGroup, Request> group : groups) {
+            sql.append("; ").append(SETTINGS_SQL).append("; select current_user::text");
+            List<TableInfo> tables = new ArrayList<>();
+            for (TableInfo table : group.getValue().tables()) {
+                tables.add(table);
+                sql.append("; ").append(query(table));
+            }
+            tablesPerGroup.add(tables);
         }
-        BitSet visible = new BitSet();
+        Map<ClaimsGroup, BitSet> visible = new LinkedHashMap<>();
         roundTrips.increment();
         try (Connection connection = database.connection(); PreparedStatement statement = connection.prepareStatement(sql.toString())) {
             if (!connection.getAutoCommit()) {
                 connection.setAutoCommit(true);
             }
-            int p = 1;
-            statement.setString(p++, group.role());
-            statement.setString(p++, group.claimsJson());
-            statement.setString(p++, group.subject() == null ? "" : group.subject());
-            statement.setString(p++, group.role());
-            statement.setString(p++, Long.toString(timeout.toMillis()));
             List<Array> arrays = new ArrayList<>();
+            int p = 1;
             Array xidArray = connection.createArrayOf("int8", Arrays.stream(xids).boxed().toArray());
             arrays.add(xidArray);
             statement.setArray(p++, xidArray);
-            for (TableInfo table : tables) {
-                for (int column : keyColumns(table)) {
-                    List<RowChange> rows = request.changes.get(table);
-                    Object[] keys = new Object[rows.size()];
-                    for (int r = 0; r < keys.length; r++) {
-                        keys[r] = rows.get(r).recordValue(column);
+            for (int g = 0; g < groups.size(); g++) {
+                ClaimsGroup group = groups.get(g).getKey();
+                Request request = groups.get(g).getValue();
+                statement.setString(p++, group.role());
+                statement.setString(p++, group.claimsJson());
+                statement.setString(p++, group.subject() == null ? "" : group.subject());
+                statement.setString(p++, group.role());
+                statement.setString(p++, Long.toString(timeout.toMillis()));
+                for (TableInfo table : tablesPerGroup.get(g)) {
+                    for (int column : keyColumns(table)) {
+                        List<RowChange> rows = request.changes.get(table);
+                        Object[] keys = new Object[rows.size()];
+                        for (int r = 0; r < keys.length; r++) {
+                            keys[r] = rows.get(r).recordValue(column);
+                        }
+                        Array array = connection.createArrayOf("text", keys);
+                        arrays.add(array);
+                        statement.setArray(p++, array);
                     }
-                    Array array = connection.createArrayOf("text", keys);
-                    arrays.add(array);
-                    statement.setArray(p++, array);
                 }
             }
             statement.setQueryTimeout((int) timeout.toSeconds() + 5);
             TableInfo current = null;
             try {
                 statement.execute();
-                statement.getMoreResults(); // past the set_config row, to current_user
-                try (ResultSet rs = statement.getResultSet()) {
-                    rs.next();
-                    if (!group.role().equals(rs.getString(1))) {
-                        // Never evaluate policies as anyone else: fail closed, loudly.
-                        throw new IllegalStateException("RLS check ran as " + rs.getString(1) + " instead of " + group.role());
-                    }
-                }
-                statement.getMoreResults();
                 try (ResultSet rs = statement.getResultSet()) {
                     rs.next();
                     if (!rs.getBoolean(1)) {
                         return null;
                     }
                 }
-                for (TableInfo table : tables) {
-                    current = table;
+                for (int g = 0; g < groups.size(); g++) {
+                    ClaimsGroup group = groups.get(g).getKey();
+                    Request request = groups.get(g).getValue();
+                    statement.getMoreResults(); // the set_config row
                     statement.getMoreResults();
-                    List<Integer> positions = request.positions.get(table);
                     try (ResultSet rs = statement.getResultSet()) {
-                        while (rs.next()) {
-                            visible.set(positions.get(rs.getInt(1) - 1));
+                        rs.next();
+                        if (!group.role().equals(rs.getString(1))) {
+                            // Never evaluate policies as anyone else: fail closed, loudly.
+                            throw new IllegalStateException("RLS check ran as " + rs.getString(1) + " instead of " + group.role());
                         }
                     }
+                    BitSet seen = new BitSet();
+                    for (TableInfo table : tablesPerGroup.get(g)) {
+                        current = table;
+                        statement.getMoreResults();
+                        List<Integer> positions = request.positions.get(table);
+                        try (ResultSet rs = statement.getResultSet()) {
+                            while (rs.next()) {
+                                seen.set(positions.get(rs.getInt(1) - 1));
+                            }
+                        }
+                    }
+                    visible.put(group, seen);
                 }
             } catch (SQLException e) {
                 if (isConnectionProblem(e)) {
                     throw e;
                 }
-                throw new Refused(current, e);
+                throw new Refused(groups.size() == 1 ? current : null, e);
             } finally {
                 for (Array array : arrays) {
                     array.free();
@@ -194,6 +244,11 @@ final class RlsChecker {
         }
         return visible;
     }
+
+    /** One group's role and claims, transaction-local; the role is checked right after. */
+    private static final String SETTINGS_SQL = "select set_config('role', ?, true), set_config('request.jwt.claims', ?, true), "
+            + "set_config('request.jwt.claim.sub', ?, true), set_config('request.jwt.claim.role', ?, true), "
+            + "set_config('statement_timeout', ?, true)";
 
     /**
      * Whether every transaction of the batch (32-bit ids, widened with the epoch of the snapshot's

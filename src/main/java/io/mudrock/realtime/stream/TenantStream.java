@@ -66,11 +66,11 @@ final class TenantStream implements ChangeDispatcher.Context {
     record Resources(StreamDatabase database, AccessCatalog access, SubscriptionValidator validator, RlsChecker rls,
                      JdbcCatalog catalog) {
 
-        static Resources open(String tenantId, RealtimeConfig.DatabaseSettings settings) {
+        static Resources open(String tenantId, RealtimeConfig.DatabaseSettings settings, int rlsGroupsPerRoundTrip) {
             StreamDatabase database = new StreamDatabase(tenantId, settings);
             AccessCatalog access = new AccessCatalog(database);
             return new Resources(database, access, new SubscriptionValidator(database, access),
-                    new RlsChecker(database, RLS_TIMEOUT), new JdbcCatalog(database::connection));
+                    new RlsChecker(database, RLS_TIMEOUT, rlsGroupsPerRoundTrip), new JdbcCatalog(database::connection));
         }
     }
 
@@ -103,6 +103,7 @@ final class TenantStream implements ChangeDispatcher.Context {
 
     private volatile long confirmedLsn;
     private volatile long receivedLsn;
+    private final int rlsGroupsPerRoundTrip;
 
     /**
      * @param tenantId    the tenant's external id
@@ -112,10 +113,17 @@ final class TenantStream implements ChangeDispatcher.Context {
      */
     TenantStream(String tenantId, Function<String, Optional<Tenant>> tenants, ExecutorService executor,
                  RealtimeConfig.ReplicationSettings replication) {
+        this(tenantId, tenants, executor, replication, RlsChecker.GROUPS_PER_ROUND_TRIP);
+    }
+
+    /** As above, with how many claims groups share one RLS round trip (1 measures the per-group path). */
+    TenantStream(String tenantId, Function<String, Optional<Tenant>> tenants, ExecutorService executor,
+                 RealtimeConfig.ReplicationSettings replication, int rlsGroupsPerRoundTrip) {
         this.tenantId = tenantId;
         this.tenants = tenants;
         this.executor = executor;
         this.replication = replication;
+        this.rlsGroupsPerRoundTrip = rlsGroupsPerRoundTrip;
     }
 
     // --- joins, leaves, token refreshes ---------------------------------------------------------
@@ -551,7 +559,7 @@ final class TenantStream implements ChangeDispatcher.Context {
             resources = null;
         }
         if (resources == null) {
-            resources = Resources.open(tenantId, settings);
+            resources = Resources.open(tenantId, settings, rlsGroupsPerRoundTrip);
         }
         return resources;
     }

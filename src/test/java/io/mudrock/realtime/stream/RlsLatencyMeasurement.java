@@ -39,7 +39,7 @@ class RlsLatencyMeasurement {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     /** Records when each change reached the channel, against the send time carried in its name. */
-    private static final class TimingTarget implements PostgresChangesTarget {
+    static final class TimingTarget implements PostgresChangesTarget {
         private final String subTopic;
         private long[] latencies = new long[1 << 14];
         private int count;
