@@ -28,7 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Row level security on the change stream against a real PostgreSQL 17: no check where the
  * policies cannot filter (counted in round trips), a policy change while subscribed takes effect
  * at the next change, privileges still apply without a check, and transactions that queue up while
- * the stream is busy share their checks and still arrive in order, hidden rows never.
+ * the stream is busy share their checks and still arrive in order, hidden rows never; many claims
+ * groups share one round trip, each gets exactly its rows, settings never leak from one group to the
+ * next, and a group whose policy raises loses only its own rows.
  */
 class RlsVisibilityTest {
 
@@ -197,5 +199,78 @@ class RlsVisibilityTest {
                 "an idle stream delivers a lone transaction without waiting for a batch");
         assertEquals(expectedA.size() + 1, userA.changes().size(), "no row of user b ever reached user a");
         assertEquals(expectedB.size(), userB.changes().size());
+    }
+
+    /** One transaction with a row per user and a row nobody owns, for {@code groups} users plus one without a subject. */
+    private static List<String> insertOneEach(String table, List<String> users) throws Exception {
+        List<String> sql = new ArrayList<>();
+        sql.add("begin");
+        for (int i = 0; i < users.size(); i++) {
+            sql.add("insert into public." + table + " (owner, body) values ('" + users.get(i) + "', 'row" + i + "')");
+        }
+        sql.add("insert into public." + table + " (owner, body) values ('" + UUID.randomUUID() + "', 'nobody')");
+        sql.add("commit");
+        try (Connection connection = db.connect(); java.sql.Statement statement = connection.createStatement()) {
+            for (String s : sql) {
+                statement.execute(s);
+            }
+        }
+        return sql;
+    }
+
+    @Test
+    void manyGroupsShareOneRoundTripEachSeesItsOwnRowsAndNoSubjectSeesNone() throws Exception {
+        // Rows without an owner match show only where auth.uid() is null: a leaked subject would hide them.
+        String t = table("create policy own_rows on public.$T for select to authenticated"
+                + " using (owner = auth.uid() or (auth.uid() is null and body = 'nobody'))");
+        TenantStream stream = stream();
+        List<String> users = new ArrayList<>();
+        List<RecordingTarget> targets = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            users.add(UUID.randomUUID().toString());
+            targets.add(join(stream, t, "authenticated", users.get(i)));
+        }
+        RecordingTarget noSubject = join(stream, t, "authenticated", null);
+        long checks = stream.status().rlsChecks();
+
+        insertOneEach(t, users);
+        for (int i = 0; i < users.size(); i++) {
+            assertEquals(List.of("row" + i), bodies(targets.get(i).awaitChanges(1, WAIT)), "user " + i);
+        }
+        assertEquals(List.of("nobody"), bodies(noSubject.awaitChanges(1, WAIT)),
+                "a group without a subject after groups with one sees auth.uid() null");
+        assertEquals(1, stream.status().rlsChecks() - checks, "21 claims groups, one transaction: one round trip");
+
+        insert(t, users.get(3), "later");
+        assertEquals("later", bodies(targets.get(3).awaitChanges(2, WAIT)).get(1));
+        for (int i = 0; i < users.size(); i++) {
+            assertEquals(i == 3 ? 2 : 1, targets.get(i).changes().size(), "user " + i + " saw only its rows");
+        }
+        assertEquals(1, noSubject.changes().size());
+    }
+
+    @Test
+    void aGroupWhosePolicyRaisesLosesOnlyItsOwnRows() throws Exception {
+        String hostile = UUID.randomUUID().toString();
+        String t = table("create policy own_rows on public.$T for select to authenticated using ("
+                + " case when auth.uid() = '" + hostile + "'::uuid then 1 / (select 0) = 1 else owner = auth.uid() end)");
+        TenantStream stream = stream();
+        List<String> users = new ArrayList<>();
+        List<RecordingTarget> targets = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            users.add(UUID.randomUUID().toString());
+            targets.add(join(stream, t, "authenticated", users.get(i)));
+        }
+        RecordingTarget bad = join(stream, t, "authenticated", hostile);
+        users.add(hostile);
+
+        insertOneEach(t, users);
+        for (int i = 0; i < 5; i++) {
+            assertEquals(List.of("row" + i), bodies(targets.get(i).awaitChanges(1, WAIT)), "user " + i);
+        }
+        bad.awaitStatus(s -> s.contains("division by zero"), WAIT);
+        insert(t, users.get(0), "after");
+        assertEquals("after", bodies(targets.get(0).awaitChanges(2, WAIT)).get(1));
+        assertEquals(0, bad.changes().size(), "the failing group's rows are withheld");
     }
 }
