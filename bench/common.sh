@@ -55,3 +55,43 @@ run_harness() {
     -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "target/classes:target/lib/*" io.mudrock.bench.Bench "$workload" \
     --repo "$REPO_DIR" --server-core "$cores" --client-core "$CLIENT_CORE" --pg-bin "$PG_BIN" --command "$command" "$@")
 }
+
+# The workload once per variant, then each later run's deliveries/s and server CPU per delivery
+# against the first's: variants are the server CPU lists of --server-cores (taskset -c syntax; the
+# core-scaling ratio) or the server environments of --server-env-variants (e.g.
+# 'WARMUP_SECONDS=0|WARMUP_SECONDS=3'). run_variants <workload> [options...] after split_variants.
+run_variants() {
+  local workload="$1"; shift
+  prepare_workload
+  local command="bench/run-$workload.sh $variant_flag $variant_list${*:+ $*}" runs=() labels=() v marker
+  IFS="$variant_sep" read -r -a variant_arr <<<"$variant_list"
+  for v in "${variant_arr[@]}"; do
+    marker="$(mktemp)"
+    if [ "$variant_flag" = --server-cores ]; then
+      log "server on CPUs $v"
+      run_harness "$workload" "$v" "$command" "$@"
+      labels+=("cpus $v")
+    else
+      log "server with $v"
+      run_harness "$workload" "$SERVER_CORE" "$command" --server-env "$v" "$@"
+      labels+=("$v")
+    fi
+    runs+=("$(find "$BENCH_DIR/results" -name "$workload-*.json" -newer "$marker" | sort | tail -1)")
+    rm -f "$marker"
+  done
+  python3 "$BENCH_DIR/scaling.py" "$BENCH_DIR/results/$workload-variants-$(date -u +%Y%m%d-%H%M%S).json" \
+    "$(IFS='|'; echo "${labels[*]}")" "${runs[@]}"
+}
+
+# Takes --server-cores and --server-env-variants out of the options: sets variant_flag,
+# variant_list, variant_sep (empty flag: no variants) and pass (the rest).
+split_variants() {
+  variant_flag="" variant_list="" variant_sep="," pass=()
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --server-cores) variant_flag="$1" variant_list="$2" variant_sep=","; shift 2 ;;
+      --server-env-variants) variant_flag="$1" variant_list="$2" variant_sep="|"; shift 2 ;;
+      *) pass+=("$1"); shift ;;
+    esac
+  done
+}

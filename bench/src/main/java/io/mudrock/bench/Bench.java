@@ -89,6 +89,8 @@ public final class Bench {
         final String clientCore;
         final String pgBin;
         final String serverJvmArgs;
+        /** {@code --server-env K=V,K=V}: extra environment of our server (e.g. {@code WARMUP_SECONDS=0}). */
+        final Map<String, String> serverEnv;
         final int attachPid;
         /** {@code --transports}: the WebSocket transports measured side by side, in this order. */
         final List<String> transports;
@@ -104,6 +106,13 @@ public final class Bench {
             clientCore = o.str("client-core", "1");
             pgBin = o.str("pg-bin", "/usr/lib/postgresql/15/bin");
             serverJvmArgs = o.str("server-jvm-args", "");
+            serverEnv = new LinkedHashMap<>();
+            for (String pair : o.str("server-env", "").split(",")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    serverEnv.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+                }
+            }
             attachPid = o.integer("attach-pid", 0);
             transports = List.of(o.str("transports", "jakarta,servlet-upgrade").split(","));
         }
@@ -125,9 +134,9 @@ public final class Bench {
                 return ServerProcess.attach(serverPort, attachPid);
             }
             System.out.println("starting our server (pinned to core " + serverCore + ", port " + serverPort
-                    + ", WEBSOCKET_TRANSPORT=" + transport + ") ...");
+                    + ", WEBSOCKET_TRANSPORT=" + transport + (serverEnv.isEmpty() ? "" : ", " + serverEnv) + ") ...");
             return ServerProcess.start(wlp, "bench", serverCore, serverPort, dbPort, work.resolve("logs"), serverJvmArgs,
-                    transport);
+                    transport, serverEnv);
         }
     }
 

@@ -101,7 +101,7 @@ public final class Fanout {
             // ---- groups of 6 ----
             WsClient client = newClient(perSource, 0);
             try {
-                String problem = connect(client, n, inFlight, i -> "realtime:g" + (i / groupSize), join, res, "groups");
+                String problem = connect(client, n, inFlight, i -> "realtime:g" + (i / groupSize), join, res, transport + " groups");
                 if (problem != null) {
                     res.note(transport + ": fan-out not measured: " + problem);
                     return false;
@@ -110,7 +110,7 @@ public final class Fanout {
                 phases.add(phase(res, server, client, label + "groups of " + groupSize, n, groupSize, rate, warmup, seconds, binary,
                         "p99 <= 50 ms at 10k conns / 100k deliveries/s; <= 5 µs CPU"));
                 if (scale > n) {
-                    String p2 = connect(client, scale - n, inFlight, i -> "realtime:g" + (i / groupSize), join, res, "scale");
+                    String p2 = connect(client, scale - n, inFlight, i -> "realtime:g" + (i / groupSize), join, res, transport + " scale");
                     if (p2 != null) {
                         res.note(transport + ": scale step: " + p2);
                     }
@@ -132,7 +132,7 @@ public final class Fanout {
             // ---- one channel of everyone ----
             WsClient all = newClient(perSource, 8);
             try {
-                String problem = connect(all, n, inFlight, i -> "realtime:everyone", join, res, "everyone");
+                String problem = connect(all, n, inFlight, i -> "realtime:everyone", join, res, transport + " everyone");
                 if (problem != null) {
                     res.note(transport + ": one-channel phase not measured: " + problem);
                 } else {
@@ -194,7 +194,7 @@ public final class Fanout {
         m.put("connect_to_join_ms", Bench.percentiles(h, 1000.0));
         m.put("in_flight", inFlight);
         m.put("last_failure", client.lastFailure());
-        res.put("connect_" + label + "_" + count, m);
+        res.put("connect_" + label.replace(' ', '_') + "_" + count, m);
         System.out.printf("connect+join (%s): %,d of %,d joined in %.1f s = %,.0f/s (p50 %.1f ms, p99 %.1f ms per connection)%s%n",
                 label, joined, count, s, joined / s, h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
                 joined < count ? "; last failure: " + client.lastFailure() : "");

@@ -67,6 +67,9 @@ public final class Latency {
 
     private volatile Path path = Path.CHANGES;
 
+    /** Offered postgres_changes commits/s of the phase being run ({@code --rate}, or the sweep's). */
+    private volatile double rate;
+
     /** Seconds of load before the recorded window (rows not timed), after every server (re)start. */
     private final int warmupS;
 
@@ -92,14 +95,39 @@ public final class Latency {
 
     private static List<Integer> ints(String list) {
         List<Integer> out = new ArrayList<>();
+        if (list.isBlank() || list.equals("none")) {
+            return out;
+        }
         for (String s : list.split(",")) {
             out.add(Integer.parseInt(s.trim()));
         }
         return out;
     }
 
+    /**
+     * {@code --sweep 100@500,100@1000,1000@50}: the RLS-off postgres_changes phases as pairs of
+     * subscribers and offered commits/s, in the order given, instead of {@code --subscribers} at
+     * {@code --rate}; finds the highest rate each subscriber count sustains without a backlog.
+     */
+    private List<double[]> sweep() {
+        List<double[]> pairs = new ArrayList<>();
+        String spec = o.str("sweep", "");
+        if (spec.isBlank()) {
+            for (int k : ints(o.str("subscribers", "1,100,1000"))) {
+                pairs.add(new double[] {k, o.dbl("rate", 4000)});
+            }
+            return pairs;
+        }
+        for (String pair : spec.split(",")) {
+            String[] parts = pair.trim().split("@");
+            pairs.add(new double[] {Integer.parseInt(parts[0]), Double.parseDouble(parts[1])});
+        }
+        return pairs;
+    }
+
     public int run() throws Exception {
         transport = env.transports.get(0);
+        rate = o.dbl("rate", 4000);
         int seconds = o.integer("duration-s", 30);
         List<Integer> counts = ints(o.str("subscribers", "1,100,1000"));
         int rlsUsers = o.integer("rls-users", 10);
@@ -151,10 +179,13 @@ public final class Latency {
                     }
                     setRls(db, false);
                     try (ServerProcess server = startOrNote(res)) {
-                        for (int k : counts) {
+                        for (double[] pair : sweep()) {
+                            int k = (int) pair[0];
+                            rate = pair[1];
                             String target = k == 100 ? "p99 <= 10 ms" : k == 1000 ? "p99 <= 50 ms" : "";
                             phases.add(ours(db, server, k, 1, false, seconds, res, target));
                         }
+                        rate = o.dbl("rate", 4000);
                         if (dbBroadcast) {
                             path = Path.DB_BROADCAST;
                             for (int k : counts) {
@@ -298,7 +329,7 @@ public final class Latency {
     private Load runLoad(BenchDb db, int seconds) throws Exception {
         Load load = new Load();
         boolean broadcast = path == Path.DB_BROADCAST;
-        load.start(db, path, broadcast ? o.dbl("bdb-rate", 10_000) : o.dbl("rate", 4000), warmupS,
+        load.start(db, path, broadcast ? o.dbl("bdb-rate", 10_000) : rate, warmupS,
                 broadcast ? o.integer("bdb-connections", 8) : 1);
         Thread.sleep((warmupS + seconds) * 1000L);
         load.stopAndJoin();
@@ -408,8 +439,9 @@ public final class Latency {
     private Map<String, Object> ours(BenchDb db, ServerProcess server, int subscribers, int users, boolean rls, int seconds,
                                      Results res, String target) throws Exception {
         String contender = path == Path.CHANGES ? "MudRock" : "MudRock Broadcast from Database";
-        System.out.printf("%n-- phase: %s, %,d subscriber(s), RLS %s, %d distinct user(s), %d s of load%n", contender,
-                subscribers, rls ? "on" : "off", users, seconds);
+        System.out.printf("%n-- phase: %s, %,d subscriber(s), RLS %s, %d distinct user(s), %d s of load at %,.0f/s%n",
+                contender, subscribers, rls ? "on" : "off", users, seconds,
+                path == Path.DB_BROADCAST ? o.dbl("bdb-rate", 10_000) : rate);
         ready = 0;
         ended = 0;
         deliveries = 0;
@@ -419,7 +451,7 @@ public final class Latency {
         m.put("contender", path == Path.CHANGES ? "our_server" : "our_server_broadcast_from_database");
         m.put("transport", transport);
         boolean broadcast = path == Path.DB_BROADCAST;
-        m.put("offered_commits_per_s", broadcast ? o.dbl("bdb-rate", 10_000) : o.dbl("rate", 4000));
+        m.put("offered_commits_per_s", broadcast ? o.dbl("bdb-rate", 10_000) : rate);
         m.put("loader_connections", broadcast ? o.integer("bdb-connections", 8) : 1);
         m.put("subscribers", subscribers);
         m.put("rls", rls);

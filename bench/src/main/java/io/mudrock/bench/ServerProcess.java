@@ -44,9 +44,11 @@ public final class ServerProcess implements AutoCloseable {
      * @param core    the CPU the server is pinned to
      * @param jvmArgs extra JVM options (BENCH_SERVER_JVM_ARGS), may be empty
      * @param transport the server's WEBSOCKET_TRANSPORT ({@code jakarta} or {@code servlet-upgrade})
+     * @param extraEnv  more environment for the server ({@code --server-env}), set last
      */
     public static ServerProcess start(Path wlp, String serverName, String core, int port, int dbPort, Path logDir,
-                                      String jvmArgs, String transport) throws IOException, InterruptedException {
+                                      String jvmArgs, String transport, Map<String, String> extraEnv)
+            throws IOException, InterruptedException {
         Path script = wlp.resolve("bin/server");
         if (!Files.isExecutable(script) || !Files.isDirectory(wlp.resolve("usr/servers/" + serverName))) {
             throw new IOException("Liberty server '" + serverName + "' not found under " + wlp
@@ -75,6 +77,7 @@ public final class ServerProcess implements AutoCloseable {
         if (jvmArgs != null && !jvmArgs.isBlank()) {
             env.put("JVM_ARGS", jvmArgs);
         }
+        env.putAll(extraEnv);
         Process p = pb.start();
         long pid = javaPid(p);
         ServerProcess s = new ServerProcess(p, pid, port, log);
