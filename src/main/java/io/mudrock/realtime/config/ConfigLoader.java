@@ -86,7 +86,8 @@ public final class ConfigLoader {
                 inboundLimits(),
                 transport(),
                 source.apply("METRICS_JWT_SECRET").filter(secret -> !secret.isBlank()),
-                cluster());
+                cluster(),
+                Duration.ofSeconds(whole("WARMUP_SECONDS", 3, 0, 60, "must be a whole number of seconds from 0 (no warm-up) to 60")));
     }
 
     private Optional<ClusterSettings> cluster() {

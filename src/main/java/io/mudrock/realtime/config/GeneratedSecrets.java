@@ -66,7 +66,8 @@ public final class GeneratedSecrets {
                 config.inbound(),
                 config.webSocketTransport(),
                 config.metricsJwtSecret().or(() -> Optional.of(stored.getProperty("METRICS_JWT_SECRET"))),
-                config.cluster());
+                config.cluster(),
+                config.warmup());
     }
 
     private static boolean putIfAbsent(Properties stored, String key) {

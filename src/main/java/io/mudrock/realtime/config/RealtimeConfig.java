@@ -36,6 +36,8 @@ import java.util.stream.Stream;
  * @param metricsJwtSecret     HS256 secret of {@code /metrics} scrape tokens ({@code METRICS_JWT_SECRET},
  *                             upstream's); empty = every scrape is refused
  * @param cluster              {@code REDIS_URL}: the Redis that several replicas share; empty = one process
+ * @param warmup               {@code WARMUP_SECONDS}: how long start-up exercises the hot paths in-process
+ *                             before readiness, so the first clients do not meet cold code; zero = none
  */
 public record RealtimeConfig(
         int port,
@@ -60,7 +62,8 @@ public record RealtimeConfig(
         WebSocketTransport webSocketTransport,
 
         Optional<String> metricsJwtSecret,
-        Optional<ClusterSettings> cluster) {
+        Optional<ClusterSettings> cluster,
+        Duration warmup) {
 
     /** Copies the blocklist so the record stays immutable. */
     public RealtimeConfig {

@@ -113,6 +113,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theJitWarmUpLastsThreeSecondsByDefaultAndZeroTurnsItOff() {
+        assertEquals(Duration.ofSeconds(3), load(Map.of()).warmup());
+        assertEquals(Duration.ZERO, load(Map.of("WARMUP_SECONDS", "0")).warmup());
+        assertEquals(Duration.ofSeconds(60), load(Map.of("WARMUP_SECONDS", "60")).warmup());
+        assertEquals("Invalid configuration: WARMUP_SECONDS must be a whole number of seconds from 0 (no warm-up) to 60"
+                + " (got '1.5')", failure(Map.of("WARMUP_SECONDS", "1.5")));
+        assertTrue(failure(Map.of("WARMUP_SECONDS", "61")).startsWith("Invalid configuration: WARMUP_SECONDS"));
+    }
+
+    @Test
     void anExternalDatabaseNeedsRealSecrets() {
         assertTrue(failure(Map.of("DB_HOST", "db")).startsWith("Invalid configuration: API_JWT_SECRET is required"));
         assertTrue(failure(Map.of("DB_HOST", "db", "API_JWT_SECRET", "x", "SEED_SELF_HOST", "true"))
