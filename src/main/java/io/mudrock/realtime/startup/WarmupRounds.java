@@ -58,13 +58,14 @@ import java.util.concurrent.ScheduledExecutorService;
  * <p>One round: six sockets (half vsn 1.0.0, half 2.0.0) each pass the handshake's checks (key,
  * {@code vsn}, connect token), then send masked client frames through the servlet-upgrade
  * transport's {@link FrameParser} and {@link FrameDecoder} into their {@link SocketChannels}: a
- * heartbeat, a join on one topic with an HS256 {@code access_token} (verified by {@link JwtVerifier},
- * nimbus' HMAC), a presence track on two of them, a text broadcast each and a binary (kind 3)
- * broadcast from the vsn 2.0.0 ones, fanned out to the others by the {@link ChannelRegistry} and
- * encoded per serializer, then a leave and the socket's close. Every frame queued on a socket is
- * written as the transport writes it ({@link FrameWriter}). Then one transaction of synthetic pgoutput
- * messages (Relation, Begin, Insert, Update, Delete, Commit over a table of common column types) is
- * decoded, assembled, serialized with {@link ChangePayloadSerializer} and encoded as
+ * heartbeat; a join on one topic with an HS256 {@code access_token}, verified by {@link JwtVerifier}
+ * with the JDK's HMAC (the path of every HS256 tenant), with a {@code postgres_changes} binding on
+ * the vsn 1.0.0 sockets; a presence track on two of them; a text broadcast each and a binary
+ * (kind 3) one from the vsn 2.0.0 ones, fanned out to the others by the {@link ChannelRegistry} and
+ * encoded per serializer; then a leave and the socket's close. Every frame queued on a socket is
+ * written as the transport writes it ({@link FrameWriter}). Then one transaction of synthetic
+ * pgoutput messages (Relation, Begin, Insert, Update, Delete, Commit over a table of common column
+ * types) is decoded, assembled, serialized with {@link ChangePayloadSerializer} and encoded as
  * {@code postgres_changes} frames for both serializers.
  *
  * <p>Not thread-safe: one thread runs the rounds.
