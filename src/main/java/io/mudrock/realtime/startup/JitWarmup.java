@@ -52,13 +52,20 @@ public class JitWarmup implements StartupTask {
             LOG.info("JIT warm-up off (WARMUP_SECONDS=0): the first clients run on cold code");
             return;
         }
-        if (ran.compareAndSet(false, true)) {
+        if (!ran.compareAndSet(false, true)) {
+            return;
+        }
+        try {
             warm(config.warmup(), new ChannelRegistry());
+        } catch (RuntimeException | LinkageError e) {
+            // warm() reports its rounds' failures itself; this is its clean-up failing, as unlikely
+            // and as harmless to start-up.
+            LOG.log(Level.WARNING, "JIT warm-up could not clean up; start-up goes on", e);
         }
     }
 
     /**
-     * Runs rounds until the budget is spent; never throws.
+     * Runs rounds until the budget is spent; a round's failure ends them and is logged, not thrown.
      *
      * @param budget how long; zero runs nothing
      * @param registry the registry the warm-up's channels join (a throwaway one)
