@@ -22,6 +22,7 @@ import io.mudrock.realtime.channel.NoPostgresChanges;
 import io.mudrock.realtime.channel.SocketChannels;
 import io.mudrock.realtime.channel.TokenVerdict;
 import io.mudrock.realtime.channel.TokenVerifier;
+import io.mudrock.realtime.channel.TopicKey;
 import io.mudrock.realtime.channel.TopicPermissions;
 import io.mudrock.realtime.protocol.DecodeResult;
 import io.mudrock.realtime.protocol.FanOutFrames;
@@ -165,6 +166,11 @@ final class WarmupRounds {
             socket.text(socket.frame(null, "h" + rounds, "phoenix", "heartbeat", "{}"));
             socket.text(socket.frame("1", "1", topic, "phx_join", joinPayload(socket.link.serializer == Serializer.V1)));
             joins++;
+        }
+        // A refused join would warm the refusal path instead, silently: make it the warm-up's failure.
+        TopicKey key = new TopicKey(tenantId, false, topic.substring(TopicKey.PREFIX.length()));
+        if (services.registry().listeners(key) != opened.length) {
+            throw new IllegalStateException("the warm-up's own joins were not all accepted");
         }
         for (int i = 0; i < 2; i++) {
             opened[i].text(opened[i].frame("1", "2", topic, "presence",
