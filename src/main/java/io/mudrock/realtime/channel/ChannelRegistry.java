@@ -33,6 +33,7 @@ public class ChannelRegistry {
     private final PresenceRefs presenceRefs = new PresenceRefs();
     private volatile boolean shuttingDown;
     private volatile JoinListener joinListener = JoinListener.NONE;
+    private volatile BroadcastRelay relay = BroadcastRelay.LOCAL;
 
     /**
      * The counters of one tenant, created on first use.
@@ -55,14 +56,53 @@ public class ChannelRegistry {
     }
 
     /**
-     * Sends a broadcast to every receiver of a topic, encoded once per frame format.
+     * Sets the bus to the other nodes ({@link BroadcastRelay#LOCAL} when there are none), before
+     * the first client joins.
+     *
+     * @param relay the relay, or {@code null} for {@link BroadcastRelay#LOCAL}
+     */
+    public void relay(BroadcastRelay relay) {
+        this.relay = relay == null ? BroadcastRelay.LOCAL : relay;
+    }
+
+    /**
+     * Starts hearing other nodes' broadcasts on a topic for one joining channel.
+     *
+     * @param key the topic
+     * @return the handle the channel closes when it ends
+     */
+    BroadcastRelay.Listening listen(TopicKey key) {
+        return relay.listen(key);
+    }
+
+    /**
+     * Sends a broadcast to every receiver of a topic on this node, encoded once per frame
+     * format, and hands it once to the other nodes.
      *
      * @param key the topic
      * @param broadcast the broadcast
      * @param exclude the sending channel when it did not ask for {@code self}, else {@code null}
-     * @return how many channels it was queued for
+     * @return how many channels of this node it was queued for
      */
     public int broadcast(TopicKey key, UserBroadcast broadcast, ChannelMember exclude) {
+        int delivered = deliver(key, broadcast, exclude);
+        relay.publish(key, broadcast);
+        return delivered;
+    }
+
+    /**
+     * Sends a broadcast that another node published to this node's receivers of the topic; the
+     * sender is never here, so nobody is excluded, and nothing is published again.
+     *
+     * @param key the topic
+     * @param broadcast the broadcast
+     * @return how many channels it was queued for
+     */
+    public int deliverRelayed(TopicKey key, UserBroadcast broadcast) {
+        return deliver(key, broadcast, null);
+    }
+
+    private int deliver(TopicKey key, UserBroadcast broadcast, ChannelMember exclude) {
         Topic topic = topics.get(key);
         if (topic == null) {
             return 0;

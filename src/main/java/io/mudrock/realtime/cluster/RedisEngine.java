@@ -1,7 +1,9 @@
 package io.mudrock.realtime.cluster;
 
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
 import io.mudrock.realtime.config.ClusterSettings;
 import io.mudrock.realtime.config.RealtimeConfig;
 import jakarta.annotation.PostConstruct;
@@ -11,6 +13,7 @@ import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -29,14 +32,27 @@ public class RedisEngine {
     @Inject
     RealtimeConfig config;
 
+    /** Redis commands that take longer fail, so nothing waits on a Redis that hangs. */
+    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+
     private volatile RedisClient client;
+    private volatile String namespace = "0";
     private final String nodeId = nodeName();
 
     @PostConstruct
     void create() {
         Optional<ClusterSettings> cluster = config.cluster();
         if (cluster.isPresent()) {
-            client = RedisClient.create(RedisURI.create(cluster.get().redisUrl()));
+            RedisURI uri = RedisURI.create(cluster.get().redisUrl());
+            namespace = Integer.toString(uri.getDatabase());
+            RedisClient created = RedisClient.create(uri);
+            // While Redis is away commands fail at once instead of queuing without bound: each
+            // node then serves its own clients, and Lettuce reconnects in the background.
+            created.setOptions(ClientOptions.builder()
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                    .build());
+            client = created;
             LOG.info(() -> "cluster: node " + nodeId + " uses Redis at " + ClusterSettings.redact(cluster.get().redisUrl().toString()));
         }
     }
@@ -58,6 +74,14 @@ public class RedisEngine {
             throw new IllegalStateException("REDIS_URL is not set: this server runs as one process");
         }
         return current;
+    }
+
+    /**
+     * @return what separates this deployment's channels from another's on the same Redis: the
+     *         database number of {@code REDIS_URL} (publish/subscribe ignores database numbers)
+     */
+    public String namespace() {
+        return namespace;
     }
 
     /** @return this node's name in the cluster: the host name and a random suffix, unique per start */

@@ -368,4 +368,69 @@ class SocketChannelsTest {
         assertTrue(frames.get(0).contains("\"message\":\"Track message size exceeded\""), frames.get(0));
         assertEquals("[\"1\",\"1\",\"realtime:big\",\"phx_close\",{}]", frames.get(1));
     }
+
+    /** A relay that records what the registry asks of it, with subscriptions confirmed by the test. */
+    private static final class RecordingRelay implements BroadcastRelay {
+        final List<String> calls = new java.util.ArrayList<>();
+        final java.util.concurrent.CompletableFuture<Void> confirmed = new java.util.concurrent.CompletableFuture<>();
+
+        @Override
+        public synchronized Listening listen(TopicKey key) {
+            calls.add("listen " + key);
+            return new Listening() {
+                @Override
+                public java.util.concurrent.CompletionStage<Void> live() {
+                    return confirmed;
+                }
+
+                @Override
+                public void close() {
+                    synchronized (RecordingRelay.this) {
+                        calls.add("close " + key);
+                    }
+                }
+            };
+        }
+
+        @Override
+        public synchronized void publish(TopicKey key, io.mudrock.realtime.protocol.UserBroadcast broadcast) {
+            calls.add("publish " + key + " " + broadcast.event());
+        }
+
+        synchronized List<String> take() {
+            List<String> taken = new java.util.ArrayList<>(calls);
+            calls.clear();
+            return taken;
+        }
+    }
+
+    @Test
+    void withOtherNodesTheJoinReplyWaitsForTheSubscriptionAndEachBroadcastIsPublishedOnce() {
+        RecordingRelay relay = new RecordingRelay();
+        registry.relay(relay);
+        TopicKey key = new TopicKey("t", false, "x");
+        Client sender = new Client().join("1", "realtime:x", "{\"broadcast\":{\"self\":false}}");
+        assertEquals(List.of("listen " + key), relay.take());
+        assertNull(sender.last(), "no reply before the node hears the topic from the other nodes");
+        relay.confirmed.complete(null);
+        assertEquals(1, registry.listeners(key), "the join completed when the subscription went live");
+        assertEquals(List.of(ok("1", "realtime:x")), sender.link.take());
+        Client receiver = new Client().join("1", "realtime:x", "{}");
+        assertEquals(List.of(ok("1", "realtime:x")), receiver.link.take(), "a live topic replies at once");
+        relay.take();
+
+        sender.send("[\"1\",\"2\",\"realtime:x\",\"broadcast\",{\"type\":\"broadcast\",\"event\":\"e\",\"payload\":{}}]");
+        assertEquals(List.of("publish " + key + " e"), relay.take(), "one publish, whatever the number of receivers");
+        assertEquals(1, receiver.link.take().size());
+        assertNull(sender.last(), "self: false");
+
+        registry.deliverRelayed(key, io.mudrock.realtime.protocol.UserBroadcast.textFramed("remote", "{}", null));
+        assertEquals(1, sender.link.take().size(), "another node's broadcast reaches even the local sender of self: false");
+        assertEquals(1, receiver.link.take().size());
+        assertEquals(List.of(), relay.take(), "what came from the bus is not published again");
+
+        sender.send("[\"1\",\"3\",\"realtime:x\",\"phx_leave\",{}]");
+        receiver.channels.socketClosed();
+        assertEquals(List.of("close " + key, "close " + key), relay.take(), "each member lets go of the topic once");
+    }
 }

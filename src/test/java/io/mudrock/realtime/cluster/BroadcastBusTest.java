@@ -1,0 +1,207 @@
+package io.mudrock.realtime.cluster;
+
+import io.mudrock.realtime.channel.BroadcastRelay;
+import io.mudrock.realtime.channel.TopicKey;
+import io.mudrock.realtime.protocol.UserBroadcast;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The broadcast bus of several nodes over an in-JVM publish/subscribe that behaves like Redis's. */
+class BroadcastBusTest {
+
+    private static final TopicKey ROOM = new TopicKey("t", false, "room");
+    private static final TopicKey PRIVATE_ROOM = new TopicKey("t", true, "room");
+    private static final TopicKey OTHER_TENANT_ROOM = new TopicKey("u", false, "room");
+
+    /** Redis publish/subscribe in one JVM: channels to subscribed nodes, delivered in publish order. */
+    static final class FakeRedis {
+        final Map<String, Set<Node>> subscribers = new ConcurrentHashMap<>();
+        final List<String> commands = new CopyOnWriteArrayList<>();
+        volatile boolean down;
+        /** When set, subscriptions are confirmed only when the test completes this future. */
+        volatile CompletableFuture<Void> confirmation;
+
+        final class Node implements PubSubPort {
+            BroadcastBus bus;
+
+            @Override
+            public CompletionStage<Void> subscribe(String channel) {
+                commands.add("SUBSCRIBE " + channel);
+                if (down) {
+                    return CompletableFuture.failedFuture(new IllegalStateException("connection refused"));
+                }
+                subscribers.computeIfAbsent(channel, c -> ConcurrentHashMap.newKeySet()).add(this);
+                CompletableFuture<Void> pending = confirmation;
+                return pending != null ? pending : CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public void unsubscribe(String channel) {
+                commands.add("UNSUBSCRIBE " + channel);
+                Set<Node> nodes = subscribers.get(channel);
+                if (nodes != null) {
+                    nodes.remove(this);
+                }
+            }
+
+            @Override
+            public CompletionStage<Void> publish(String channel, byte[] message) {
+                commands.add("PUBLISH " + channel);
+                if (down) {
+                    return CompletableFuture.failedFuture(new IllegalStateException("connection refused"));
+                }
+                for (Node node : subscribers.getOrDefault(channel, Set.of())) {
+                    node.bus.received(channel, message);
+                }
+                return CompletableFuture.completedFuture(null);
+            }
+        }
+
+        long count(String prefix) {
+            return commands.stream().filter(c -> c.startsWith(prefix)).count();
+        }
+    }
+
+    /** What one node's registry received from the bus. */
+    record Delivery(TopicKey key, String event) {
+    }
+
+    private final FakeRedis redis = new FakeRedis();
+
+    private final class TestNode {
+        final List<Delivery> received = new CopyOnWriteArrayList<>();
+        final BroadcastBus bus;
+
+        TestNode(String id) {
+            FakeRedis.Node port = redis.new Node();
+            bus = new BroadcastBus(port, id, "0", (key, broadcast) -> received.add(new Delivery(key, broadcast.event())),
+                    Duration.ofMillis(200));
+            port.bus = bus;
+        }
+    }
+
+    private static UserBroadcast message(String event) {
+        return UserBroadcast.textFramed(event, "{}", null);
+    }
+
+    @Test
+    void aBroadcastReachesEveryOtherNodeWithMembersOnceAndNeverItsOrigin() {
+        TestNode a = new TestNode("a");
+        TestNode b = new TestNode("b");
+        TestNode c = new TestNode("c");
+        TestNode idle = new TestNode("idle");
+        a.bus.listen(ROOM);
+        b.bus.listen(ROOM);
+        b.bus.listen(ROOM); // a second member on b: still one subscription
+        c.bus.listen(ROOM);
+        a.bus.publish(ROOM, message("hello"));
+        assertEquals(List.of(), a.received, "the origin delivered locally already");
+        assertEquals(List.of(new Delivery(ROOM, "hello")), b.received);
+        assertEquals(List.of(new Delivery(ROOM, "hello")), c.received);
+        assertEquals(List.of(), idle.received, "a node without members is not subscribed");
+        assertEquals(1, redis.count("PUBLISH"), "one publish per broadcast, not per receiver");
+        assertEquals(3, redis.count("SUBSCRIBE"));
+    }
+
+    @Test
+    void publicPrivateAndOtherTenantsTopicsOfOneNameNeverMix() {
+        TestNode a = new TestNode("a");
+        TestNode b = new TestNode("b");
+        b.bus.listen(ROOM);
+        a.bus.publish(PRIVATE_ROOM, message("private"));
+        a.bus.publish(OTHER_TENANT_ROOM, message("other"));
+        a.bus.publish(new TopicKey("t:", false, "room"), message("colon"));
+        assertEquals(List.of(), b.received);
+        a.bus.publish(ROOM, message("public"));
+        assertEquals(List.of(new Delivery(ROOM, "public")), b.received);
+        assertFalse(b.bus.channelName(new TopicKey("t:1", false, "x")).equals(b.bus.channelName(new TopicKey("t", false, "1:x"))));
+    }
+
+    @Test
+    void theLastMemberToLeaveUnsubscribesAndClosingTwiceCountsOnce() {
+        TestNode a = new TestNode("a");
+        TestNode b = new TestNode("b");
+        BroadcastRelay.Listening first = b.bus.listen(ROOM);
+        BroadcastRelay.Listening second = b.bus.listen(ROOM);
+        first.close();
+        first.close();
+        assertEquals(0, redis.count("UNSUBSCRIBE"), "one member is still there");
+        a.bus.publish(ROOM, message("still"));
+        second.close();
+        assertEquals(1, redis.count("UNSUBSCRIBE"));
+        assertEquals(0, b.bus.topics());
+        a.bus.publish(ROOM, message("gone"));
+        assertEquals(List.of(new Delivery(ROOM, "still")), b.received);
+        b.bus.listen(ROOM);
+        assertEquals(2, redis.count("SUBSCRIBE"), "a later join subscribes again");
+    }
+
+    @Test
+    void aJoinIsLiveOnlyOnceRedisConfirmedTheSubscription() throws Exception {
+        TestNode b = new TestNode("b");
+        CompletableFuture<Void> confirmation = new CompletableFuture<>();
+        redis.confirmation = confirmation;
+        CompletableFuture<Void> live = b.bus.listen(ROOM).live().toCompletableFuture();
+        CompletableFuture<Void> sameTopic = b.bus.listen(ROOM).live().toCompletableFuture();
+        assertFalse(live.isDone());
+        assertFalse(sameTopic.isDone(), "a second member waits for the same subscription");
+        confirmation.complete(null);
+        live.get(1, TimeUnit.SECONDS);
+        sameTopic.get(1, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aSubscriptionRedisNeverConfirmsHoldsTheJoinOnlyForTheBound() throws Exception {
+        TestNode b = new TestNode("b");
+        redis.confirmation = new CompletableFuture<>();
+        long start = System.nanoTime();
+        b.bus.listen(ROOM).live().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(waited >= 150, "waited for the bound: " + waited + " ms");
+    }
+
+    @Test
+    void whileRedisIsDownEachNodeGoesOnAloneAndResubscribesWhenItIsBack() throws Exception {
+        TestNode a = new TestNode("a");
+        TestNode b = new TestNode("b");
+        redis.down = true;
+        b.bus.listen(ROOM).live().toCompletableFuture().get(1, TimeUnit.SECONDS);
+        assertFalse(b.bus.reachable());
+        a.bus.publish(ROOM, message("lost while down"));
+        assertFalse(a.bus.reachable());
+        redis.down = false;
+        b.bus.resubscribeAll();
+        assertTrue(b.bus.reachable());
+        a.bus.publish(ROOM, message("after"));
+        assertTrue(a.bus.reachable());
+        assertEquals(List.of(new Delivery(ROOM, "after")), b.received);
+    }
+
+    @Test
+    void unreadableMessagesOnOurChannelAreIgnored() {
+        TestNode b = new TestNode("b");
+        b.bus.listen(ROOM);
+        List<String> errors = new ArrayList<>();
+        try {
+            b.bus.received(b.bus.channelName(ROOM), new byte[] {42});
+        } catch (RuntimeException e) {
+            errors.add(e.toString());
+        }
+        assertEquals(List.of(), errors);
+        assertEquals(List.of(), b.received);
+    }
+}
