@@ -37,7 +37,7 @@ public final class ChannelMember implements PostgresChangesTarget {
     private volatile boolean replyQueued;
     private volatile boolean open = true;
     private volatile PostgresChangesSubscription subscription;
-    private BroadcastRelay.Listening listening = BroadcastRelay.Listening.LIVE; // guarded by this
+    private TopicRelay.Listening listening = TopicRelay.Listening.LIVE; // guarded by this
     private volatile List<PostgresBinding> bindings = List.of();
     private volatile ScheduledFuture<?> expiryCheck;
     private boolean replied; // guarded by this
@@ -214,7 +214,7 @@ public final class ChannelMember implements PostgresChangesTarget {
     }
 
     /** Keeps this channel's interest in other nodes' broadcasts; closes it at once if this instance ended. */
-    synchronized void listening(BroadcastRelay.Listening interest) {
+    synchronized void listening(TopicRelay.Listening interest) {
         if (!open) {
             interest.close();
             return;

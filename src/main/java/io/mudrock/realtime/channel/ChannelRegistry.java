@@ -33,7 +33,7 @@ public class ChannelRegistry {
     private final PresenceRefs presenceRefs = new PresenceRefs();
     private volatile boolean shuttingDown;
     private volatile JoinListener joinListener = JoinListener.NONE;
-    private volatile BroadcastRelay relay = BroadcastRelay.LOCAL;
+    private volatile TopicRelay relay = TopicRelay.LOCAL;
 
     /**
      * The counters of one tenant, created on first use.
@@ -56,13 +56,13 @@ public class ChannelRegistry {
     }
 
     /**
-     * Sets the bus to the other nodes ({@link BroadcastRelay#LOCAL} when there are none), before
+     * Sets the bus to the other nodes ({@link TopicRelay#LOCAL} when there are none), before
      * the first client joins.
      *
-     * @param relay the relay, or {@code null} for {@link BroadcastRelay#LOCAL}
+     * @param relay the relay, or {@code null} for {@link TopicRelay#LOCAL}
      */
-    public void relay(BroadcastRelay relay) {
-        this.relay = relay == null ? BroadcastRelay.LOCAL : relay;
+    public void relay(TopicRelay relay) {
+        this.relay = relay == null ? TopicRelay.LOCAL : relay;
     }
 
     /**
@@ -71,7 +71,7 @@ public class ChannelRegistry {
      * @param key the topic
      * @return the handle the channel closes when it ends
      */
-    BroadcastRelay.Listening listen(TopicKey key) {
+    TopicRelay.Listening listen(TopicKey key) {
         return relay.listen(key);
     }
 

@@ -280,7 +280,7 @@ public final class SocketChannels {
 
     private void authorized(ChannelMember member, InboundMessage m, PrivateGrant grant, long arrivedNanos) {
         member.permissions(grant.permissions());
-        BroadcastRelay.Listening listening = services.registry().listen(member.key());
+        TopicRelay.Listening listening = services.registry().listen(member.key());
         member.listening(listening);
         CompletableFuture<Void> relayLive = listening.live().toCompletableFuture();
         List<PostgresBinding> bindings = PostgresBinding.assignIds(member.request().postgresChanges());

@@ -1,6 +1,6 @@
 package io.mudrock.realtime.cluster;
 
-import io.mudrock.realtime.channel.BroadcastRelay;
+import io.mudrock.realtime.channel.TopicRelay;
 import io.mudrock.realtime.channel.TopicKey;
 import io.mudrock.realtime.protocol.UserBroadcast;
 import java.time.Duration;
@@ -28,7 +28,7 @@ import java.util.logging.Logger;
  * unsubscribe reach Redis in the order the holders came and went; incoming messages read them
  * without locking.
  */
-public final class BroadcastBus implements BroadcastRelay {
+public final class BroadcastBus implements TopicRelay {
 
     private static final Logger LOG = Logger.getLogger(BroadcastBus.class.getName());
 

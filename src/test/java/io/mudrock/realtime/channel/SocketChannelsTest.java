@@ -370,7 +370,7 @@ class SocketChannelsTest {
     }
 
     /** A relay that records what the registry asks of it, with subscriptions confirmed by the test. */
-    private static final class RecordingRelay implements BroadcastRelay {
+    private static final class RecordingRelay implements TopicRelay {
         final List<String> calls = new java.util.ArrayList<>();
         final java.util.concurrent.CompletableFuture<Void> confirmed = new java.util.concurrent.CompletableFuture<>();
 

@@ -1,6 +1,6 @@
 package io.mudrock.realtime.cluster;
 
-import io.mudrock.realtime.channel.BroadcastRelay;
+import io.mudrock.realtime.channel.TopicRelay;
 import io.mudrock.realtime.channel.TopicKey;
 import io.mudrock.realtime.protocol.UserBroadcast;
 import org.junit.jupiter.api.Test;
@@ -135,8 +135,8 @@ class BroadcastBusTest {
     void theLastMemberToLeaveUnsubscribesAndClosingTwiceCountsOnce() {
         TestNode a = new TestNode("a");
         TestNode b = new TestNode("b");
-        BroadcastRelay.Listening first = b.bus.listen(ROOM);
-        BroadcastRelay.Listening second = b.bus.listen(ROOM);
+        TopicRelay.Listening first = b.bus.listen(ROOM);
+        TopicRelay.Listening second = b.bus.listen(ROOM);
         first.close();
         first.close();
         assertEquals(0, redis.count("UNSUBSCRIBE"), "one member is still there");

@@ -10,10 +10,10 @@ import java.util.concurrent.CompletionStage;
  * published to {@link ChannelRegistry#deliverRelayed}. One process uses {@link #LOCAL}, which
  * does nothing: the single-process path has no bus on it.
  */
-public interface BroadcastRelay {
+public interface TopicRelay {
 
     /** No other nodes: nothing to listen to, nothing to publish. */
-    BroadcastRelay LOCAL = new BroadcastRelay() {
+    TopicRelay LOCAL = new TopicRelay() {
         @Override
         public Listening listen(TopicKey key) {
             return Listening.LIVE;
