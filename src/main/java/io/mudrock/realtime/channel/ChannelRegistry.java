@@ -9,6 +9,7 @@ import io.mudrock.realtime.protocol.UserBroadcast;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -213,7 +214,7 @@ public class ChannelRegistry {
                 }, reply);
                 if (member.receivesPresence()) {
                     member.send(FrameEncoder.push(member.serializer(), member.joinRef(), member.topic(),
-                            "presence_state", topic.presence.state()));
+                            "presence_state", topic.presenceState()));
                 }
             }
             return topic;
@@ -233,7 +234,7 @@ public class ChannelRegistry {
         }
         synchronized (topic) {
             member.send(FrameEncoder.push(member.serializer(), member.joinRef(), member.topic(), "presence_state",
-                    topic.presence.state()));
+                    topic.presenceState()));
         }
     }
 
@@ -247,7 +248,7 @@ public class ChannelRegistry {
         topics.computeIfPresent(member.key(), (key, topic) -> {
             synchronized (topic) {
                 topic.members.remove(member);
-                delivered[0] = fanOut(topic, member, topic.presence.untrack(member));
+                delivered[0] = fanOutAndRelay(topic, key, topic.presence.untrack(member));
                 return topic.members.isEmpty() && topic.presence.isEmpty() ? null : topic;
             }
         });
@@ -276,7 +277,7 @@ public class ChannelRegistry {
                 return TOPIC_FULL;
             }
             accepted.run();
-            delivered = fanOut(topic, member, topic.presence.track(member, member.presenceKey(), payload));
+            delivered = fanOutAndRelay(topic, member.key(), topic.presence.track(member, member.presenceKey(), payload));
         }
         if (!member.isOpen()) {
             untrack(member); // closed concurrently: its leave may have untracked before this track
@@ -295,15 +296,91 @@ public class ChannelRegistry {
             return 0;
         }
         synchronized (topic) {
-            return fanOut(topic, member, topic.presence.untrack(member));
+            return fanOutAndRelay(topic, member.key(), topic.presence.untrack(member));
         }
     }
 
-    private static int fanOut(Topic topic, ChannelMember changed, PresenceState.PresenceDiff diff) {
+    /**
+     * Applies a presence change another node announced, telling this node's receivers with a diff.
+     *
+     * @param node the announcing node
+     * @param key the topic
+     * @param change what changed there
+     * @return how many diffs were queued
+     */
+    public int presenceFrom(String node, TopicKey key, PresenceChange change) {
+        Topic topic = topics.get(key);
+        if (topic == null) {
+            return 0;
+        }
+        synchronized (topic) {
+            return fanOut(topic, key, topic.remote.apply(node, change));
+        }
+    }
+
+    /**
+     * Replaces what another node tracks on a topic with its full state (after it joined the
+     * topic or came back to Redis), telling this node's receivers what changed.
+     *
+     * @param node the node
+     * @param key the topic
+     * @param state every meta it tracks there
+     * @return how many diffs were queued
+     */
+    public int presenceStateFrom(String node, TopicKey key, List<PresenceMeta> state) {
+        Topic topic = topics.get(key);
+        if (topic == null) {
+            return 0;
+        }
+        synchronized (topic) {
+            return fanOut(topic, key, topic.remote.replace(node, state));
+        }
+    }
+
+    /**
+     * Lets every meta of a node that left the cluster (or stopped answering) leave, on every topic.
+     *
+     * @param node the node
+     */
+    public void presenceNodeGone(String node) {
+        topics.forEach((key, topic) -> {
+            synchronized (topic) {
+                fanOut(topic, key, topic.remote.removeNode(node));
+            }
+        });
+    }
+
+    /**
+     * Hands what this node's channels track on a topic to the other nodes, for one that asked;
+     * in the topic's lock, so the state takes its place among the topic's changes.
+     *
+     * @param key a topic
+     */
+    public void announcePresence(TopicKey key) {
+        Topic topic = topics.get(key);
+        if (topic == null) {
+            return;
+        }
+        synchronized (topic) {
+            // Even when empty: after an outage it retracts what the others still hold of this node.
+            relay.publishPresenceState(key, topic.presence.metas());
+        }
+    }
+
+    /** Fans a local change out to this node's receivers and hands it to the other nodes, in the topic's lock. */
+    private int fanOutAndRelay(Topic topic, TopicKey key, PresenceState.PresenceDiff diff) {
         if (diff.isEmpty()) {
             return 0;
         }
-        FanOutFrames frames = FrameEncoder.fanOut(changed.topic(), "presence_diff", diff.toJson());
+        relay.publishPresence(key, diff.forOtherNodes());
+        return fanOut(topic, key, diff);
+    }
+
+    private static int fanOut(Topic topic, TopicKey key, PresenceState.PresenceDiff diff) {
+        if (diff.isEmpty()) {
+            return 0;
+        }
+        FanOutFrames frames = FrameEncoder.fanOut(key.topic(), "presence_diff", diff.toJson());
         int delivered = 0;
         for (ChannelMember member : topic.members) {
             if (member.receivesPresence()) {
@@ -311,17 +388,23 @@ public class ChannelRegistry {
                 delivered++;
             }
         }
-        RealtimeMetrics.tenant(changed.tenantId()).presenceSent(delivered);
+        RealtimeMetrics.tenant(key.tenantId()).presenceSent(delivered);
         return delivered;
     }
 
-    /** One topic's listeners and presence. */
+    /** One topic's listeners, this node's presence on it and the other nodes'. */
     private static final class Topic {
         final Set<ChannelMember> members = ConcurrentHashMap.newKeySet();
         final PresenceState presence;
+        final RemotePresence remote = new RemotePresence();
 
         Topic(PresenceRefs refs) {
             presence = new PresenceState(refs::next);
+        }
+
+        /** The {@code presence_state} a joiner gets: every node's metas. */
+        ObjectNode presenceState() {
+            return presence.state(remote.metas());
         }
     }
 

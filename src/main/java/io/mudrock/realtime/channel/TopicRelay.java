@@ -1,13 +1,15 @@
 package io.mudrock.realtime.channel;
 
 import io.mudrock.realtime.protocol.UserBroadcast;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Carries broadcasts between server processes, so a channel's members on every node hear them.
- * The registry publishes each broadcast it fans out locally once, and hands what other nodes
- * published to {@link ChannelRegistry#deliverRelayed}. One process uses {@link #LOCAL}, which
+ * Carries a topic's broadcasts and presence between server processes, so a channel's members on
+ * every node hear them. The registry publishes each broadcast it fans out locally once, and each
+ * local presence change, and takes what other nodes published through
+ * {@link ChannelRegistry#deliverRelayed} and {@link ChannelRegistry#presenceFrom}. One process uses {@link #LOCAL}, which
  * does nothing: the single-process path has no bus on it.
  */
 public interface TopicRelay {
@@ -21,6 +23,14 @@ public interface TopicRelay {
 
         @Override
         public void publish(TopicKey key, UserBroadcast broadcast) {
+        }
+
+        @Override
+        public void publishPresence(TopicKey key, PresenceChange change) {
+        }
+
+        @Override
+        public void publishPresenceState(TopicKey key, List<PresenceMeta> state) {
         }
     };
 
@@ -42,6 +52,24 @@ public interface TopicRelay {
      * @param broadcast the broadcast, already delivered to this node's members
      */
     void publish(TopicKey key, UserBroadcast broadcast);
+
+    /**
+     * Hands a presence change of this node's channels to the other nodes, in the order of the
+     * topic's diffs. Never blocks and never throws.
+     *
+     * @param key the topic
+     * @param change what changed
+     */
+    void publishPresence(TopicKey key, PresenceChange change);
+
+    /**
+     * Hands everything this node's channels track on a topic to the other nodes (when one asks),
+     * in order with the topic's changes. Never blocks and never throws.
+     *
+     * @param key the topic
+     * @param state every meta this node tracks there
+     */
+    void publishPresenceState(TopicKey key, List<PresenceMeta> state);
 
     /** One channel's interest in a topic's broadcasts from other nodes. */
     interface Listening {

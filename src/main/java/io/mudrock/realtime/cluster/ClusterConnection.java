@@ -16,6 +16,8 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -23,7 +25,7 @@ import java.util.logging.Logger;
 
 /**
  * This node's publish/subscribe link to the others when {@code REDIS_URL} is set: puts the
- * {@link BroadcastBus} between the channel registry and Redis at application start, before any
+ * {@link TopicBus} between the channel registry and Redis at application start, before any
  * client joins, and announces tenant changes ({@link TenantChangeRelay}); without it nothing here
  * runs. If Redis is down at start the node serves its own clients and connects every
  * {@link #RETRY} until Redis answers.
@@ -47,10 +49,11 @@ public class ClusterConnection {
     @Resource
     ManagedScheduledExecutorService scheduler;
 
-    private volatile BroadcastBus bus;
+    private volatile TopicBus bus;
     private volatile TenantChangeRelay tenantChanges;
     private volatile RedisPubSubPort port;
     private volatile ScheduledFuture<?> retry;
+    private volatile ScheduledFuture<?> hello;
     // Announced tenant changes are applied off Redis's I/O thread, one after another in arrival order.
     private CompletableFuture<Void> appliedChanges = CompletableFuture.completedFuture(null); // guarded by this
 
@@ -61,19 +64,21 @@ public class ClusterConnection {
         tenantChanges = new TenantChangeRelay(engine.nodeId(), engine.namespace());
         RedisPubSubPort opened = new RedisPubSubPort(engine.client(), this::received);
         port = opened;
-        bus = new BroadcastBus(opened, engine.nodeId(), engine.namespace(), registry::deliverRelayed, LISTEN_BOUND);
+        bus = new TopicBus(opened, engine.nodeId(), engine.namespace(), new RegistryReceiver(registry), LISTEN_BOUND,
+                System::nanoTime);
         engine.client().addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-                BroadcastBus current = bus;
+                TopicBus current = bus;
                 if (current != null && !current.reachable()) {
                     resubscribe();
                 }
             }
         });
         registry.relay(bus);
+        hello = scheduler.scheduleWithFixedDelay(bus::hello, 0, TopicBus.HELLO_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         if (opened.connect()) {
-            opened.subscribe(tenantChanges.channel());
+            subscribeClusterChannels();
         } else {
             LOG.warning("cluster: node " + engine.nodeId() + " cannot reach Redis yet; it serves its own clients"
                     + " and retries every " + RETRY.toSeconds() + " s");
@@ -88,6 +93,8 @@ public class ClusterConnection {
         TenantChangeRelay changes = tenantChanges;
         if (channel.equals(changes.channel())) {
             changes.read(message).ifPresent(this::apply);
+        } else if (channel.equals(bus.nodesChannel())) {
+            bus.receivedOnNodesChannel(message);
         } else {
             bus.received(channel, message);
         }
@@ -119,8 +126,13 @@ public class ClusterConnection {
                 }));
     }
 
-    private void resubscribe() {
+    private void subscribeClusterChannels() {
         port.subscribe(tenantChanges.channel());
+        port.subscribe(bus.nodesChannel());
+    }
+
+    private void resubscribe() {
+        subscribeClusterChannels();
         bus.resubscribeAll();
     }
 
@@ -134,17 +146,29 @@ public class ClusterConnection {
     }
 
     /** @return the bus, or {@code null} when this process runs alone */
-    public BroadcastBus bus() {
+    public TopicBus bus() {
         return bus;
     }
 
     @PreDestroy
     void stop() {
-        ScheduledFuture<?> pending = retry;
-        if (pending != null) {
-            pending.cancel(false);
+        for (ScheduledFuture<?> pending : new ScheduledFuture<?>[] {retry, hello}) {
+            if (pending != null) {
+                pending.cancel(false);
+            }
         }
         registry.relay(null);
+        TopicBus leaving = bus;
+        if (leaving != null) {
+            try {
+                // Briefly: the others then let this node's presence leave at once, not after the timeout.
+                leaving.goodbye().toCompletableFuture().get(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.fine(() -> "cluster: goodbye not delivered: " + e);
+            }
+        }
         RedisPubSubPort current = port;
         if (current != null) {
             current.close();

@@ -397,6 +397,17 @@ class SocketChannelsTest {
             calls.add("publish " + key + " " + broadcast.event());
         }
 
+        @Override
+        public synchronized void publishPresence(TopicKey key, PresenceChange change) {
+            calls.add("presence " + key + " left " + change.left().size() + " joined "
+                    + change.joined().stream().map(m -> m.key() + "=" + m.payloadJson()).toList());
+        }
+
+        @Override
+        public synchronized void publishPresenceState(TopicKey key, List<PresenceMeta> state) {
+            calls.add("state " + key + " " + state.stream().map(m -> m.key() + "=" + m.payloadJson()).toList());
+        }
+
         synchronized List<String> take() {
             List<String> taken = new java.util.ArrayList<>(calls);
             calls.clear();
@@ -432,5 +443,50 @@ class SocketChannelsTest {
         sender.send("[\"1\",\"3\",\"realtime:x\",\"phx_leave\",{}]");
         receiver.channels.socketClosed();
         assertEquals(List.of("close " + key, "close " + key), relay.take(), "each member lets go of the topic once");
+    }
+
+    @Test
+    void presenceOfOtherNodesJoinsLeavesAndIsPartOfTheStateAJoinerGets() {
+        RecordingRelay relay = new RecordingRelay();
+        relay.confirmed.complete(null);
+        registry.relay(relay);
+        TopicKey key = new TopicKey("t", false, "p");
+        Client local = new Client().join("1", "realtime:p", "{\"presence\":{\"key\":\"ana\"}}");
+        local.link.take();
+        local.send("[\"1\",\"2\",\"realtime:p\",\"presence\",{\"type\":\"presence\",\"event\":\"track\",\"payload\":{\"s\":1}}]");
+        local.link.take();
+        assertEquals(List.of("listen " + key, "presence " + key + " left 0 joined [ana={\"s\":1}]"), relay.take(),
+                "a local track goes to the other nodes");
+
+        registry.presenceFrom("node-b", key, new PresenceChange(List.of(),
+                List.of(new PresenceMeta("bob", "bref1", null, "{\"s\":2}"))));
+        assertEquals(List.of("[null,null,\"realtime:p\",\"presence_diff\",{\"joins\":{\"bob\":{\"metas\":[{\"phx_ref\":\"bref1\",\"s\":2}]}},\"leaves\":{}}]"),
+                local.link.take());
+        assertEquals(List.of(), relay.take(), "another node's change is not published again");
+
+        Client joiner = new Client().join("1", "realtime:p", "{\"presence\":{\"enabled\":true}}");
+        List<String> frames = joiner.link.take();
+        assertTrue(frames.get(1).contains("\"ana\"") && frames.get(1).contains("\"bob\":{\"metas\":[{\"phx_ref\":\"bref1\",\"s\":2}]}"),
+                "presence_state lists the metas of every node: " + frames.get(1));
+
+        registry.announcePresence(key);
+        assertEquals(List.of("listen " + key, "state " + key + " [ana={\"s\":1}]"), relay.take(),
+                "asked, this node tells only its own metas");
+
+        registry.presenceStateFrom("node-b", key, List.of(new PresenceMeta("bob", "bref2", "bref1", "{\"s\":3}")));
+        String replaced = joiner.last();
+        assertTrue(replaced.contains("\"joins\":{\"bob\":{\"metas\":[{\"phx_ref\":\"bref2\",\"phx_ref_prev\":\"bref1\",\"s\":3}]}}")
+                && replaced.contains("\"leaves\":{\"bob\":{\"metas\":[{\"phx_ref\":\"bref1\""), replaced);
+        local.link.take();
+
+        registry.presenceNodeGone("node-b");
+        assertTrue(joiner.last().contains("\"joins\":{},\"leaves\":{\"bob\""), "a gone node's metas leave");
+        registry.presenceNodeGone("node-b");
+        assertNull(joiner.last(), "and only once");
+        local.link.take();
+
+        local.channels.socketClosed();
+        assertEquals(List.of("close " + key, "presence " + key + " left 1 joined []"), relay.take(),
+                "the channel lets go of the topic, and its meta leaves on the other nodes");
     }
 }

@@ -1,5 +1,7 @@
 package io.mudrock.realtime.cluster;
 
+import io.mudrock.realtime.channel.PresenceChange;
+import io.mudrock.realtime.channel.PresenceMeta;
 import io.mudrock.realtime.channel.TopicRelay;
 import io.mudrock.realtime.channel.TopicKey;
 import io.mudrock.realtime.protocol.UserBroadcast;
@@ -20,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The broadcast bus of several nodes over an in-JVM publish/subscribe that behaves like Redis's. */
-class BroadcastBusTest {
+/** The topic bus of several nodes over an in-JVM publish/subscribe that behaves like Redis's. */
+class TopicBusTest {
 
     private static final TopicKey ROOM = new TopicKey("t", false, "room");
     private static final TopicKey PRIVATE_ROOM = new TopicKey("t", true, "room");
@@ -36,7 +38,7 @@ class BroadcastBusTest {
         volatile CompletableFuture<Void> confirmation;
 
         final class Node implements PubSubPort {
-            BroadcastBus bus;
+            TopicBus bus;
 
             @Override
             public CompletionStage<Void> subscribe(String channel) {
@@ -65,7 +67,11 @@ class BroadcastBusTest {
                     return CompletableFuture.failedFuture(new IllegalStateException("connection refused"));
                 }
                 for (Node node : subscribers.getOrDefault(channel, Set.of())) {
-                    node.bus.received(channel, message);
+                    if (channel.endsWith(":nodes")) {
+                        node.bus.receivedOnNodesChannel(message);
+                    } else {
+                        node.bus.received(channel, message);
+                    }
                 }
                 return CompletableFuture.completedFuture(null);
             }
@@ -80,17 +86,46 @@ class BroadcastBusTest {
     record Delivery(TopicKey key, String event) {
     }
 
+    private final java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+
     private final FakeRedis redis = new FakeRedis();
 
-    private final class TestNode {
+    private final class TestNode implements TopicReceiver {
         final List<Delivery> received = new CopyOnWriteArrayList<>();
-        final BroadcastBus bus;
+        final List<String> presence = new CopyOnWriteArrayList<>();
+        final TopicBus bus;
+        final FakeRedis.Node port = redis.new Node();
 
         TestNode(String id) {
-            FakeRedis.Node port = redis.new Node();
-            bus = new BroadcastBus(port, id, "0", (key, broadcast) -> received.add(new Delivery(key, broadcast.event())),
-                    Duration.ofMillis(200));
+            bus = new TopicBus(port, id, "0", this, Duration.ofMillis(200), now::get);
             port.bus = bus;
+            port.subscribe(bus.nodesChannel());
+        }
+
+        @Override
+        public void broadcast(TopicKey key, UserBroadcast broadcast) {
+            received.add(new Delivery(key, broadcast.event()));
+        }
+
+        @Override
+        public void presenceChange(String node, TopicKey key, PresenceChange change) {
+            presence.add("change from " + node + " on " + key + ": left " + change.left() + " joined "
+                    + change.joined().stream().map(PresenceMeta::phxRef).toList());
+        }
+
+        @Override
+        public void presenceState(String node, TopicKey key, List<PresenceMeta> state) {
+            presence.add("state of " + node + " on " + key + ": " + state.stream().map(PresenceMeta::phxRef).toList());
+        }
+
+        @Override
+        public void announcePresence(TopicKey key) {
+            presence.add("asked on " + key);
+        }
+
+        @Override
+        public void nodeGone(String node) {
+            presence.add("gone " + node);
         }
     }
 
@@ -113,8 +148,9 @@ class BroadcastBusTest {
         assertEquals(List.of(new Delivery(ROOM, "hello")), b.received);
         assertEquals(List.of(new Delivery(ROOM, "hello")), c.received);
         assertEquals(List.of(), idle.received, "a node without members is not subscribed");
-        assertEquals(1, redis.count("PUBLISH"), "one publish per broadcast, not per receiver");
-        assertEquals(3, redis.count("SUBSCRIBE"));
+        assertEquals(1, redis.count("PUBLISH mudrock:0:topic:1:t:public:room") - 3, "one publish per broadcast, not per receiver"
+                + " (besides the three nodes' presence questions)");
+        assertEquals(3, redis.count("SUBSCRIBE mudrock:0:topic"));
     }
 
     @Test
@@ -140,6 +176,7 @@ class BroadcastBusTest {
         first.close();
         first.close();
         assertEquals(0, redis.count("UNSUBSCRIBE"), "one member is still there");
+        assertEquals(1, redis.count("SUBSCRIBE mudrock:0:topic"));
         a.bus.publish(ROOM, message("still"));
         second.close();
         assertEquals(1, redis.count("UNSUBSCRIBE"));
@@ -147,7 +184,7 @@ class BroadcastBusTest {
         a.bus.publish(ROOM, message("gone"));
         assertEquals(List.of(new Delivery(ROOM, "still")), b.received);
         b.bus.listen(ROOM);
-        assertEquals(2, redis.count("SUBSCRIBE"), "a later join subscribes again");
+        assertEquals(2, redis.count("SUBSCRIBE mudrock:0:topic"), "a later join subscribes again");
     }
 
     @Test
@@ -203,5 +240,66 @@ class BroadcastBusTest {
         }
         assertEquals(List.of(), errors);
         assertEquals(List.of(), b.received);
+    }
+
+    private static PresenceMeta meta(String ref) {
+        return new PresenceMeta("user", ref, null, "{\"name\":\"ä\"}");
+    }
+
+    @Test
+    void presenceChangesReachTheOtherNodesAndAFirstListenerAsksForTheirState() {
+        TestNode a = new TestNode("a");
+        TestNode b = new TestNode("b");
+        a.bus.listen(ROOM);
+        assertEquals(List.of(), a.presence, "nobody else to answer");
+        b.bus.listen(ROOM);
+        assertEquals(List.of("asked on " + ROOM), a.presence, "b's first member makes b ask the others");
+        a.presence.clear();
+        b.bus.publishPresenceState(ROOM, List.of(meta("r1")));
+        a.bus.publishPresence(ROOM, new PresenceChange(List.of("r0"), List.of(meta("r2"))));
+        assertEquals(List.of("state of b on " + ROOM + ": [r1]"), a.presence);
+        assertEquals(List.of("change from a on " + ROOM + ": left [r0] joined [r2]"), b.presence);
+    }
+
+    @Test
+    void aNodeThatSaysGoodbyeOrFallsSilentLeavesAndOneThatReturnsIsAskedAgain() {
+        TestNode a = new TestNode("a");
+        TestNode b = new TestNode("b");
+        TestNode c = new TestNode("c");
+        a.bus.listen(ROOM);
+        b.bus.hello();
+        c.bus.hello();
+        a.bus.hello();
+        c.bus.goodbye();
+        assertEquals(List.of("gone c"), a.presence);
+        assertEquals(List.of("gone c"), b.presence);
+        a.presence.clear();
+        now.addAndGet(TopicBus.NODE_TIMEOUT.toNanos() - 1);
+        a.bus.hello();
+        assertEquals(List.of(), a.presence, "b is not silent for longer than the timeout yet");
+        now.addAndGet(2);
+        a.bus.hello();
+        assertEquals(List.of("gone b"), a.presence, "b has been silent too long");
+        a.bus.hello();
+        assertEquals(List.of("gone b"), a.presence, "reported once");
+        long published = redis.count("PUBLISH mudrock:0:topic");
+        b.bus.hello();
+        assertEquals(published + 1, redis.count("PUBLISH mudrock:0:topic"), "a's hearing b again makes a ask on its topics");
+        b.bus.hello();
+        assertEquals(published + 1, redis.count("PUBLISH mudrock:0:topic"), "once");
+    }
+
+    @Test
+    void afterAnOutageANodeRetractsOrRestoresItsPresenceAndAsksAgain() {
+        TestNode a = new TestNode("a");
+        TestNode b = new TestNode("b");
+        a.bus.listen(ROOM);
+        redis.down = true;
+        b.bus.listen(ROOM);
+        redis.down = false;
+        a.presence.clear();
+        b.bus.resubscribeAll();
+        assertEquals(List.of("asked on " + ROOM), b.presence, "b announces its own state");
+        assertEquals(List.of("asked on " + ROOM), a.presence, "and asks the others for theirs");
     }
 }

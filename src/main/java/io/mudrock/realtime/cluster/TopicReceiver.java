@@ -1,0 +1,48 @@
+package io.mudrock.realtime.cluster;
+
+import io.mudrock.realtime.channel.PresenceChange;
+import io.mudrock.realtime.channel.PresenceMeta;
+import io.mudrock.realtime.channel.TopicKey;
+import io.mudrock.realtime.protocol.UserBroadcast;
+import java.util.List;
+
+/**
+ * Where the {@link TopicBus} hands what other nodes published: in the server the channel
+ * registry, in tests a recorder. Calls arrive on Redis's I/O thread and must not block.
+ */
+public interface TopicReceiver {
+
+    /**
+     * @param key the topic
+     * @param broadcast a broadcast another node published
+     */
+    void broadcast(TopicKey key, UserBroadcast broadcast);
+
+    /**
+     * @param node the node whose channels' presence changed
+     * @param key the topic
+     * @param change what changed
+     */
+    void presenceChange(String node, TopicKey key, PresenceChange change);
+
+    /**
+     * @param node a node
+     * @param key the topic
+     * @param state everything it tracks there
+     */
+    void presenceState(String node, TopicKey key, List<PresenceMeta> state);
+
+    /**
+     * Another node asked for this node's presence on a topic: publish it.
+     *
+     * @param key the topic
+     */
+    void announcePresence(TopicKey key);
+
+    /**
+     * A node left the cluster or stopped answering: its metas leave.
+     *
+     * @param node the node
+     */
+    void nodeGone(String node);
+}
