@@ -145,9 +145,11 @@ public class ClusterConnection {
         }
     }
 
-    /** @return the bus, or {@code null} when this process runs alone */
-    public TopicBus bus() {
-        return bus;
+    /** @return how this node stands in the cluster */
+    public ClusterStatus status() {
+        TopicBus current = bus;
+        return current == null ? new ClusterStatus(false, engine.nodeId(), true, 0)
+                : new ClusterStatus(true, engine.nodeId(), current.reachable(), current.topics());
     }
 
     @PreDestroy
