@@ -9,7 +9,9 @@ import io.mudrock.realtime.protocol.UserBroadcast;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,6 +46,22 @@ public class ChannelRegistry {
      */
     public TenantActivity activity(String tenantId) {
         return tenants.computeIfAbsent(tenantId, id -> new TenantActivity());
+    }
+
+    /**
+     * This node's figures of every tenant with channels or recent traffic, for the other nodes.
+     *
+     * @return tenant id to its load, without idle tenants
+     */
+    public Map<String, TenantLoad> localLoads() {
+        Map<String, TenantLoad> loads = new HashMap<>();
+        tenants.forEach((id, activity) -> {
+            TenantLoad load = activity.localLoad();
+            if (!load.idle()) {
+                loads.put(id, load);
+            }
+        });
+        return loads;
     }
 
     /** @return true once the server started shutting down: joins are refused from then on */

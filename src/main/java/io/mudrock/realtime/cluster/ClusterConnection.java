@@ -76,7 +76,7 @@ public class ClusterConnection {
             }
         });
         registry.relay(bus);
-        hello = scheduler.scheduleWithFixedDelay(bus::hello, 0, TopicBus.HELLO_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        hello = scheduler.scheduleWithFixedDelay(() -> bus.hello(registry.localLoads()), 0, TopicBus.HELLO_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         if (opened.connect()) {
             subscribeClusterChannels();
         } else {

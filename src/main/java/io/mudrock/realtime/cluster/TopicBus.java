@@ -2,6 +2,7 @@ package io.mudrock.realtime.cluster;
 
 import io.mudrock.realtime.channel.PresenceChange;
 import io.mudrock.realtime.channel.PresenceMeta;
+import io.mudrock.realtime.channel.TenantLoad;
 import io.mudrock.realtime.channel.TopicKey;
 import io.mudrock.realtime.channel.TopicRelay;
 import io.mudrock.realtime.protocol.UserBroadcast;
@@ -37,8 +38,8 @@ import java.util.logging.Logger;
  */
 public final class TopicBus implements TopicRelay {
 
-    /** How often each node says hello on the cluster's channel. */
-    public static final Duration HELLO_EVERY = Duration.ofSeconds(3);
+    /** How often each node says hello, with its tenants' load, on the cluster's channel. */
+    public static final Duration HELLO_EVERY = Duration.ofSeconds(1);
     /** How long a silent node's metas stay: after that they leave on every node. */
     public static final Duration NODE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -155,13 +156,15 @@ public final class TopicBus implements TopicRelay {
     /**
      * A message arrived on the cluster's channel.
      *
-     * @param message {@code H<node>} or {@code B<node>}
+     * @param message {@code H<node>\n<loads>} or {@code B<node>}
      */
     public void receivedOnNodesChannel(byte[] message) {
         if (message.length < 2) {
             return;
         }
-        String node = new String(message, 1, message.length - 1, StandardCharsets.UTF_8);
+        String text = new String(message, 1, message.length - 1, StandardCharsets.UTF_8);
+        int newline = text.indexOf('\n');
+        String node = newline < 0 ? text : text.substring(0, newline);
         if (node.equals(nodeId)) {
             return;
         }
@@ -171,12 +174,20 @@ public final class TopicBus implements TopicRelay {
             receiver.nodeGone(node);
         } else if (message[0] == HELLO) {
             fromOtherNode(node);
+            if (newline >= 0) {
+                LoadReport.decode(text.substring(newline + 1)).ifPresent(loads -> receiver.loadReported(node, loads));
+            }
         }
     }
 
-    /** Says hello on the cluster's channel and lets the presence of nodes silent too long leave. */
-    public void hello() {
-        send(nodesChannel, (((char) HELLO) + nodeId).getBytes(StandardCharsets.UTF_8));
+    /**
+     * Says hello on the cluster's channel with this node's load, and lets the presence and load
+     * of nodes silent too long go.
+     *
+     * @param loads this node's figures per tenant
+     */
+    public void hello(Map<String, TenantLoad> loads) {
+        send(nodesChannel, (((char) HELLO) + nodeId + "\n" + LoadReport.encode(loads)).getBytes(StandardCharsets.UTF_8));
         for (String node : liveness.silentSince(clock.getAsLong())) {
             LOG.warning(() -> "cluster: node " + node + " silent for over " + NODE_TIMEOUT.toSeconds()
                     + " s; its presence leaves");

@@ -2,9 +2,11 @@ package io.mudrock.realtime.cluster;
 
 import io.mudrock.realtime.channel.PresenceChange;
 import io.mudrock.realtime.channel.PresenceMeta;
+import io.mudrock.realtime.channel.TenantLoad;
 import io.mudrock.realtime.channel.TopicKey;
 import io.mudrock.realtime.protocol.UserBroadcast;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where the {@link TopicBus} hands what other nodes published: in the server the channel
@@ -40,7 +42,15 @@ public interface TopicReceiver {
     void announcePresence(TopicKey key);
 
     /**
-     * A node left the cluster or stopped answering: its metas leave.
+     * A node reported its tenants' load with its hello.
+     *
+     * @param node the node
+     * @param loads tenant id to that node's figures (idle tenants left out)
+     */
+    void loadReported(String node, Map<String, TenantLoad> loads);
+
+    /**
+     * A node left the cluster or stopped answering: its metas leave and its load no longer counts.
      *
      * @param node the node
      */

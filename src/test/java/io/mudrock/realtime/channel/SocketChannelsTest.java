@@ -489,4 +489,26 @@ class SocketChannelsTest {
         assertEquals(List.of("close " + key, "presence " + key + " left 1 joined []"), relay.take(),
                 "the channel lets go of the topic, and its meta leaves on the other nodes");
     }
+
+    @Test
+    void usersAndRatesOnOtherNodesCountTowardsTheTenantsLimits() {
+        tenant.set(tenant(2, 1000, 3, 1000));
+        registry.activity("t").elsewhere(new TenantLoad(1, 0, 0, 0));
+        Client first = new Client().join("1", "realtime:a", "{}");
+        assertEquals(List.of(ok("1", "realtime:a")), first.link.take());
+        Client second = new Client().join("1", "realtime:a", "{}");
+        assertEquals(error("1", "realtime:a", "ConnectionRateLimitReached: Too many connected users"), second.last(),
+                "one user here and one on another node fill max_concurrent_users of 2");
+        registry.activity("t").elsewhere(new TenantLoad(0, 0, 0, 0));
+        second.join("2", "realtime:a", "{}");
+        assertEquals(ok("2", "realtime:a"), second.last(), "the other node's user left");
+        assertEquals(2, registry.activity("t").connectedUsers());
+        assertEquals(2, registry.localLoads().get("t").users());
+
+        registry.activity("t").elsewhere(new TenantLoad(0, 1000, 0, 0));
+        first.join("3", "realtime:b", "{}");
+        scheduler.runDue(0);
+        assertEquals(error("3", "realtime:b", "ClientJoinRateLimitReached: Too many joins per second"), first.last(),
+                "the other nodes' joins fill max_joins_per_second");
+    }
 }

@@ -2,6 +2,7 @@ package io.mudrock.realtime.cluster;
 
 import io.mudrock.realtime.channel.PresenceChange;
 import io.mudrock.realtime.channel.PresenceMeta;
+import io.mudrock.realtime.channel.TenantLoad;
 import io.mudrock.realtime.channel.TopicRelay;
 import io.mudrock.realtime.channel.TopicKey;
 import io.mudrock.realtime.protocol.UserBroadcast;
@@ -93,6 +94,7 @@ class TopicBusTest {
     private final class TestNode implements TopicReceiver {
         final List<Delivery> received = new CopyOnWriteArrayList<>();
         final List<String> presence = new CopyOnWriteArrayList<>();
+        final Map<String, Map<String, TenantLoad>> loads = new ConcurrentHashMap<>();
         final TopicBus bus;
         final FakeRedis.Node port = redis.new Node();
 
@@ -121,6 +123,11 @@ class TopicBusTest {
         @Override
         public void announcePresence(TopicKey key) {
             presence.add("asked on " + key);
+        }
+
+        @Override
+        public void loadReported(String node, Map<String, TenantLoad> loads) {
+            this.loads.put(node, loads);
         }
 
         @Override
@@ -267,25 +274,25 @@ class TopicBusTest {
         TestNode b = new TestNode("b");
         TestNode c = new TestNode("c");
         a.bus.listen(ROOM);
-        b.bus.hello();
-        c.bus.hello();
-        a.bus.hello();
+        b.bus.hello(Map.of());
+        c.bus.hello(Map.of());
+        a.bus.hello(Map.of());
         c.bus.goodbye();
         assertEquals(List.of("gone c"), a.presence);
         assertEquals(List.of("gone c"), b.presence);
         a.presence.clear();
         now.addAndGet(TopicBus.NODE_TIMEOUT.toNanos() - 1);
-        a.bus.hello();
+        a.bus.hello(Map.of());
         assertEquals(List.of(), a.presence, "b is not silent for longer than the timeout yet");
         now.addAndGet(2);
-        a.bus.hello();
+        a.bus.hello(Map.of());
         assertEquals(List.of("gone b"), a.presence, "b has been silent too long");
-        a.bus.hello();
+        a.bus.hello(Map.of());
         assertEquals(List.of("gone b"), a.presence, "reported once");
         long published = redis.count("PUBLISH mudrock:0:topic");
-        b.bus.hello();
+        b.bus.hello(Map.of());
         assertEquals(published + 1, redis.count("PUBLISH mudrock:0:topic"), "a's hearing b again makes a ask on its topics");
-        b.bus.hello();
+        b.bus.hello(Map.of());
         assertEquals(published + 1, redis.count("PUBLISH mudrock:0:topic"), "once");
     }
 
@@ -301,5 +308,26 @@ class TopicBusTest {
         b.bus.resubscribeAll();
         assertEquals(List.of("asked on " + ROOM), b.presence, "b announces its own state");
         assertEquals(List.of("asked on " + ROOM), a.presence, "and asks the others for theirs");
+    }
+
+    @Test
+    void eachHelloCarriesTheNodesTenantLoadToTheOthers() {
+        TestNode a = new TestNode("a");
+        TestNode b = new TestNode("b");
+        a.bus.hello(Map.of("t", new TenantLoad(3, 1.5, 20, 0.25), "ü:x", new TenantLoad(1, 0, 0, 0)));
+        assertEquals(Map.of("a", Map.of("t", new TenantLoad(3, 1.5, 20, 0.25), "ü:x", new TenantLoad(1, 0, 0, 0))), b.loads);
+        assertEquals(Map.of(), a.loads, "not to itself");
+    }
+
+    @Test
+    void loadsAreSummedPerTenantAndANodeThatLeavesNoLongerCounts() {
+        ClusterLoads loads = new ClusterLoads();
+        assertEquals(Map.of("t", new TenantLoad(3, 1, 2, 0)), loads.reported("a", Map.of("t", new TenantLoad(3, 1, 2, 0))));
+        assertEquals(Map.of("t", new TenantLoad(5, 1, 2, 0), "u", new TenantLoad(1, 0, 0, 0)),
+                loads.reported("b", Map.of("t", new TenantLoad(2, 0, 0, 0), "u", new TenantLoad(1, 0, 0, 0))));
+        assertEquals(Map.of("t", new TenantLoad(2, 0, 0, 0)), loads.reported("a", Map.of()),
+                "a tenant a node no longer reports drops to the others' sum");
+        assertEquals(Map.of("t", TenantLoad.NONE, "u", TenantLoad.NONE), loads.forget("b"));
+        assertEquals(Map.of(), loads.forget("b"));
     }
 }
