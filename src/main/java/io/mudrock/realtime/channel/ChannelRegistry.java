@@ -105,7 +105,7 @@ public class ChannelRegistry {
      */
     public int broadcast(TopicKey key, UserBroadcast broadcast, ChannelMember exclude) {
         int delivered = deliver(key, broadcast, exclude);
-        relay.publish(key, broadcast);
+        relay.publish(key, broadcast, null);
         return delivered;
     }
 
@@ -115,10 +115,16 @@ public class ChannelRegistry {
      *
      * @param key the topic
      * @param broadcast the broadcast
+     * @param storedId the stored message's id (Broadcast from Database), or {@code null}
      * @return how many channels it was queued for
      */
-    public int deliverRelayed(TopicKey key, UserBroadcast broadcast) {
-        return deliver(key, broadcast, null);
+    public int deliverRelayed(TopicKey key, UserBroadcast broadcast, String storedId) {
+        return storedId == null ? deliver(key, broadcast, null) : deliverStored(key, broadcast, storedId);
+    }
+
+    /** @return true when other nodes share this node's topics (a cluster on Redis) */
+    public boolean clustered() {
+        return relay != TopicRelay.LOCAL;
     }
 
     private int deliver(TopicKey key, UserBroadcast broadcast, ChannelMember exclude) {
@@ -152,6 +158,12 @@ public class ChannelRegistry {
      * @return how many channels it was queued for
      */
     public int broadcastStored(TopicKey key, UserBroadcast broadcast, String messageId) {
+        int delivered = deliverStored(key, broadcast, messageId);
+        relay.publish(key, broadcast, messageId);
+        return delivered;
+    }
+
+    private int deliverStored(TopicKey key, UserBroadcast broadcast, String messageId) {
         Topic topic = topics.get(key);
         if (topic == null) {
             return 0;
@@ -178,6 +190,9 @@ public class ChannelRegistry {
      * @return true if a topic of the tenant has a member
      */
     public boolean hasChannels(String tenantId) {
+        if (clustered() && activity(tenantId).connectedUsers() > 0) {
+            return true; // users on other nodes: this node's stream of stored messages serves them too
+        }
         for (TopicKey key : topics.keySet()) {
             if (key.tenantId().equals(tenantId)) {
                 return true;

@@ -22,7 +22,7 @@ public interface TopicRelay {
         }
 
         @Override
-        public void publish(TopicKey key, UserBroadcast broadcast) {
+        public void publish(TopicKey key, UserBroadcast broadcast, String storedId) {
         }
 
         @Override
@@ -50,8 +50,10 @@ public interface TopicRelay {
      *
      * @param key the topic
      * @param broadcast the broadcast, already delivered to this node's members
+     * @param storedId for a stored message (Broadcast from Database), its id, so receivers whose
+     *                 join replay already pushed it skip it; {@code null} for a client's broadcast
      */
-    void publish(TopicKey key, UserBroadcast broadcast);
+    void publish(TopicKey key, UserBroadcast broadcast, String storedId);
 
     /**
      * Hands a presence change of this node's channels to the other nodes, in the order of the

@@ -20,8 +20,8 @@ final class RegistryReceiver implements TopicReceiver {
     }
 
     @Override
-    public void broadcast(TopicKey key, UserBroadcast broadcast) {
-        registry.deliverRelayed(key, broadcast);
+    public void broadcast(TopicKey key, UserBroadcast broadcast, String storedId) {
+        registry.deliverRelayed(key, broadcast, storedId);
     }
 
     @Override

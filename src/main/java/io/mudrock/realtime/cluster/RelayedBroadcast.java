@@ -11,18 +11,21 @@ import java.util.Optional;
  * everything receivers need (event, encoding, payload bytes, meta, how vsn 2.0.0 receivers get
  * it). One message on the bus per broadcast, whatever the number of receivers.
  *
- * <p>Layout: version byte, flags byte (1 binary-framed, 2 JSON payload, 4 has meta), then
- * length-prefixed UTF-8 origin, event and (if flagged) meta, then the payload bytes to the end.
+ * <p>Layout: version byte, flags byte (1 binary-framed, 2 JSON payload, 4 has meta, 8 stored),
+ * then length-prefixed UTF-8 origin, event, (if flagged) meta and stored id, then the payload
+ * bytes to the end.
  *
  * @param origin the publishing node's id, so it skips its own message
  * @param broadcast the broadcast
+ * @param storedId the stored message's id (Broadcast from Database), or {@code null}
  */
-public record RelayedBroadcast(String origin, UserBroadcast broadcast) {
+public record RelayedBroadcast(String origin, UserBroadcast broadcast, String storedId) {
 
     private static final byte VERSION = 1;
     private static final int BINARY_FRAMED = 1;
     private static final int JSON_PAYLOAD = 2;
     private static final int HAS_META = 4;
+    private static final int STORED = 8;
 
     /** @return the message bytes */
     public byte[] encode() {
@@ -30,17 +33,23 @@ public record RelayedBroadcast(String origin, UserBroadcast broadcast) {
         byte[] eventBytes = broadcast.event().getBytes(StandardCharsets.UTF_8);
         String meta = broadcast.metaJson();
         byte[] metaBytes = meta == null ? null : meta.getBytes(StandardCharsets.UTF_8);
+        byte[] storedBytes = storedId == null ? null : storedId.getBytes(StandardCharsets.UTF_8);
         ByteBuffer payload = broadcast.payload();
         int flags = (broadcast.binaryFramed() ? BINARY_FRAMED : 0)
                 | (broadcast.encoding() == UserBroadcast.Encoding.JSON ? JSON_PAYLOAD : 0)
-                | (metaBytes != null ? HAS_META : 0);
+                | (metaBytes != null ? HAS_META : 0)
+                | (storedBytes != null ? STORED : 0);
         ByteBuffer out = ByteBuffer.allocate(2 + 4 + originBytes.length + 4 + eventBytes.length
-                + (metaBytes == null ? 0 : 4 + metaBytes.length) + payload.remaining());
+                + (metaBytes == null ? 0 : 4 + metaBytes.length) + (storedBytes == null ? 0 : 4 + storedBytes.length)
+                + payload.remaining());
         out.put(VERSION).put((byte) flags);
         out.putInt(originBytes.length).put(originBytes);
         out.putInt(eventBytes.length).put(eventBytes);
         if (metaBytes != null) {
             out.putInt(metaBytes.length).put(metaBytes);
+        }
+        if (storedBytes != null) {
+            out.putInt(storedBytes.length).put(storedBytes);
         }
         out.put(payload);
         return out.array();
@@ -63,6 +72,7 @@ public record RelayedBroadcast(String origin, UserBroadcast broadcast) {
             String origin = string(in);
             String event = string(in);
             String meta = (flags & HAS_META) != 0 ? string(in) : null;
+            String stored = (flags & STORED) != 0 ? string(in) : null;
             byte[] payload = new byte[in.remaining()];
             in.get(payload);
             UserBroadcast broadcast;
@@ -73,7 +83,7 @@ public record RelayedBroadcast(String origin, UserBroadcast broadcast) {
             } else {
                 broadcast = UserBroadcast.textFramed(event, new String(payload, StandardCharsets.UTF_8), meta);
             }
-            return Optional.of(new RelayedBroadcast(origin, broadcast));
+            return Optional.of(new RelayedBroadcast(origin, broadcast, stored));
         } catch (BufferUnderflowException | IllegalArgumentException | NegativeArraySizeException e) {
             return Optional.empty();
         }

@@ -97,8 +97,8 @@ public final class TopicBus implements TopicRelay {
     }
 
     @Override
-    public void publish(TopicKey key, UserBroadcast broadcast) {
-        send(channelName(key), new RelayedBroadcast(nodeId, broadcast).encode());
+    public void publish(TopicKey key, UserBroadcast broadcast, String storedId) {
+        send(channelName(key), new RelayedBroadcast(nodeId, broadcast, storedId).encode());
     }
 
     @Override
@@ -125,7 +125,7 @@ public final class TopicBus implements TopicRelay {
         if (message.length > 0 && message[0] == 1) {
             Optional<RelayedBroadcast> relayed = RelayedBroadcast.decode(message);
             if (relayed.isPresent() && fromOtherNode(relayed.get().origin())) {
-                receiver.broadcast(interest.key, relayed.get().broadcast());
+                receiver.broadcast(interest.key, relayed.get().broadcast(), relayed.get().storedId());
             }
             if (relayed.isEmpty()) {
                 LOG.fine(() -> "cluster: unreadable broadcast on " + channel + " ignored");

@@ -17,8 +17,9 @@ public interface TopicReceiver {
     /**
      * @param key the topic
      * @param broadcast a broadcast another node published
+     * @param storedId the stored message's id (Broadcast from Database), or {@code null}
      */
-    void broadcast(TopicKey key, UserBroadcast broadcast);
+    void broadcast(TopicKey key, UserBroadcast broadcast, String storedId);
 
     /**
      * @param node the node whose channels' presence changed

@@ -393,8 +393,8 @@ class SocketChannelsTest {
         }
 
         @Override
-        public synchronized void publish(TopicKey key, io.mudrock.realtime.protocol.UserBroadcast broadcast) {
-            calls.add("publish " + key + " " + broadcast.event());
+        public synchronized void publish(TopicKey key, io.mudrock.realtime.protocol.UserBroadcast broadcast, String storedId) {
+            calls.add("publish " + key + " " + broadcast.event() + (storedId == null ? "" : " stored " + storedId));
         }
 
         @Override
@@ -435,7 +435,7 @@ class SocketChannelsTest {
         assertEquals(1, receiver.link.take().size());
         assertNull(sender.last(), "self: false");
 
-        registry.deliverRelayed(key, io.mudrock.realtime.protocol.UserBroadcast.textFramed("remote", "{}", null));
+        registry.deliverRelayed(key, io.mudrock.realtime.protocol.UserBroadcast.textFramed("remote", "{}", null), null);
         assertEquals(1, sender.link.take().size(), "another node's broadcast reaches even the local sender of self: false");
         assertEquals(1, receiver.link.take().size());
         assertEquals(List.of(), relay.take(), "what came from the bus is not published again");

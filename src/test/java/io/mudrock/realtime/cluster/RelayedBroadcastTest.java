@@ -13,10 +13,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RelayedBroadcastTest {
 
     private static UserBroadcast roundTrip(UserBroadcast broadcast) {
-        Optional<RelayedBroadcast> back = RelayedBroadcast.decode(new RelayedBroadcast("node-ä", broadcast).encode());
+        Optional<RelayedBroadcast> back = RelayedBroadcast.decode(new RelayedBroadcast("node-ä", broadcast, null).encode());
         assertTrue(back.isPresent());
         assertEquals("node-ä", back.get().origin());
+        assertEquals(null, back.get().storedId());
         return back.get().broadcast();
+    }
+
+    @Test
+    void aStoredMessageKeepsItsId() {
+        UserBroadcast stored = UserBroadcast.binaryFramed("insert", UserBroadcast.Encoding.JSON,
+                "{\"n\":1}".getBytes(StandardCharsets.UTF_8), "{\"id\":\"7f\"}");
+        RelayedBroadcast relayed = new RelayedBroadcast("n", stored, "7f");
+        assertEquals(Optional.of(relayed), RelayedBroadcast.decode(relayed.encode()));
     }
 
     @Test
@@ -41,7 +50,7 @@ class RelayedBroadcastTest {
         assertEquals(Optional.empty(), RelayedBroadcast.decode(new byte[] {9, 0}));
         assertEquals(Optional.empty(), RelayedBroadcast.decode(new byte[] {1, 0, 0, 0, 0, 100}));
         assertEquals(Optional.empty(), RelayedBroadcast.decode(new byte[] {1, 0, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff}));
-        byte[] good = new RelayedBroadcast("n", UserBroadcast.textFramed("e", "{}", null)).encode();
+        byte[] good = new RelayedBroadcast("n", UserBroadcast.textFramed("e", "{}", null), null).encode();
         good[good.length - 1] = '['; // the JSON payload no longer parses
         assertEquals(Optional.empty(), RelayedBroadcast.decode(good));
     }

@@ -105,8 +105,8 @@ class TopicBusTest {
         }
 
         @Override
-        public void broadcast(TopicKey key, UserBroadcast broadcast) {
-            received.add(new Delivery(key, broadcast.event()));
+        public void broadcast(TopicKey key, UserBroadcast broadcast, String storedId) {
+            received.add(new Delivery(key, broadcast.event() + (storedId == null ? "" : " stored " + storedId)));
         }
 
         @Override
@@ -150,7 +150,7 @@ class TopicBusTest {
         b.bus.listen(ROOM);
         b.bus.listen(ROOM); // a second member on b: still one subscription
         c.bus.listen(ROOM);
-        a.bus.publish(ROOM, message("hello"));
+        a.bus.publish(ROOM, message("hello"), null);
         assertEquals(List.of(), a.received, "the origin delivered locally already");
         assertEquals(List.of(new Delivery(ROOM, "hello")), b.received);
         assertEquals(List.of(new Delivery(ROOM, "hello")), c.received);
@@ -165,12 +165,14 @@ class TopicBusTest {
         TestNode a = new TestNode("a");
         TestNode b = new TestNode("b");
         b.bus.listen(ROOM);
-        a.bus.publish(PRIVATE_ROOM, message("private"));
-        a.bus.publish(OTHER_TENANT_ROOM, message("other"));
-        a.bus.publish(new TopicKey("t:", false, "room"), message("colon"));
+        a.bus.publish(PRIVATE_ROOM, message("private"), null);
+        a.bus.publish(OTHER_TENANT_ROOM, message("other"), null);
+        a.bus.publish(new TopicKey("t:", false, "room"), message("colon"), null);
         assertEquals(List.of(), b.received);
-        a.bus.publish(ROOM, message("public"));
+        a.bus.publish(ROOM, message("public"), null);
         assertEquals(List.of(new Delivery(ROOM, "public")), b.received);
+        a.bus.publish(ROOM, message("db"), "m-1");
+        assertEquals(new Delivery(ROOM, "db stored m-1"), b.received.get(1), "a stored message keeps its id across nodes");
         assertFalse(b.bus.channelName(new TopicKey("t:1", false, "x")).equals(b.bus.channelName(new TopicKey("t", false, "1:x"))));
     }
 
@@ -184,11 +186,11 @@ class TopicBusTest {
         first.close();
         assertEquals(0, redis.count("UNSUBSCRIBE"), "one member is still there");
         assertEquals(1, redis.count("SUBSCRIBE mudrock:0:topic"));
-        a.bus.publish(ROOM, message("still"));
+        a.bus.publish(ROOM, message("still"), null);
         second.close();
         assertEquals(1, redis.count("UNSUBSCRIBE"));
         assertEquals(0, b.bus.topics());
-        a.bus.publish(ROOM, message("gone"));
+        a.bus.publish(ROOM, message("gone"), null);
         assertEquals(List.of(new Delivery(ROOM, "still")), b.received);
         b.bus.listen(ROOM);
         assertEquals(2, redis.count("SUBSCRIBE mudrock:0:topic"), "a later join subscribes again");
@@ -225,12 +227,12 @@ class TopicBusTest {
         redis.down = true;
         b.bus.listen(ROOM).live().toCompletableFuture().get(1, TimeUnit.SECONDS);
         assertFalse(b.bus.reachable());
-        a.bus.publish(ROOM, message("lost while down"));
+        a.bus.publish(ROOM, message("lost while down"), null);
         assertFalse(a.bus.reachable());
         redis.down = false;
         b.bus.resubscribeAll();
         assertTrue(b.bus.reachable());
-        a.bus.publish(ROOM, message("after"));
+        a.bus.publish(ROOM, message("after"), null);
         assertTrue(a.bus.reachable());
         assertEquals(List.of(new Delivery(ROOM, "after")), b.received);
     }
