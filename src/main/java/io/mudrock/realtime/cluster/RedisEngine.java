@@ -34,6 +34,8 @@ public class RedisEngine {
 
     /** Redis commands that take longer fail, so nothing waits on a Redis that hangs. */
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+    /** Commands waiting for a slow Redis per connection; beyond it they fail instead of filling the heap. */
+    static final int REQUEST_QUEUE = 100_000;
 
     private volatile RedisClient client;
     private volatile String namespace = "0";
@@ -51,6 +53,7 @@ public class RedisEngine {
             created.setOptions(ClientOptions.builder()
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                    .requestQueueSize(REQUEST_QUEUE)
                     .build());
             client = created;
             LOG.info(() -> "cluster: node " + nodeId + " uses Redis at " + ClusterSettings.redact(cluster.get().redisUrl().toString()));
