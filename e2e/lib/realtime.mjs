@@ -50,10 +50,11 @@ const clients = new Set()
 
 /**
  * A supabase-js client. Options: key (the apikey, default anon), vsn ('2.0.0' or '1.0.0'),
- * host (Host header, to select another tenant), realtime (more realtime options).
+ * host (Host header, to select another tenant), realtime (more realtime options), url (another
+ * server than REALTIME_URL, e.g. one node of a cluster).
  */
-export function client({ key = anonKey(), vsn = '2.0.0', host, realtime = {} } = {}) {
-  const supabase = createClient(REALTIME_URL, key, {
+export function client({ key = anonKey(), vsn = '2.0.0', host, realtime = {}, url = REALTIME_URL } = {}) {
+  const supabase = createClient(url, key, {
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
     realtime: { transport: transportFor(host), vsn, timeout: 10_000, ...realtime },
   })
