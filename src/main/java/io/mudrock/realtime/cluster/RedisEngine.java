@@ -4,6 +4,8 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import io.mudrock.realtime.config.ClusterSettings;
 import io.mudrock.realtime.config.RealtimeConfig;
 import jakarta.annotation.PostConstruct;
@@ -36,8 +38,11 @@ public class RedisEngine {
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
     /** Commands waiting for a slow Redis per connection; beyond it they fail instead of filling the heap. */
     static final int REQUEST_QUEUE = 100_000;
+    /** Reconnect attempts back off to at most this, so a node rejoins within seconds of Redis's return. */
+    static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(2);
 
     private volatile RedisClient client;
+    private volatile ClientResources resources; // ours to shut down: the client leaves given resources alone
     private volatile String namespace = "0";
     private final String nodeId = nodeName();
 
@@ -47,7 +52,10 @@ public class RedisEngine {
         if (cluster.isPresent()) {
             RedisURI uri = RedisURI.create(cluster.get().redisUrl());
             namespace = Integer.toString(uri.getDatabase());
-            RedisClient created = RedisClient.create(uri);
+            resources = ClientResources.builder()
+                    .reconnectDelay(Delay.exponential(Duration.ofMillis(100), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
+                    .build();
+            RedisClient created = RedisClient.create(resources, uri);
             // While Redis is away commands fail at once instead of queuing without bound: each
             // node then serves its own clients, and Lettuce reconnects in the background.
             created.setOptions(ClientOptions.builder()
@@ -98,6 +106,7 @@ public class RedisEngine {
         if (current != null) {
             client = null;
             current.shutdown(0, 2, TimeUnit.SECONDS);
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
         }
     }
 
