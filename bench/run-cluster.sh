@@ -2,8 +2,8 @@
 # Workload 4 - one node against two nodes on Redis (issue 11), in one run: broadcast latency
 # same-node and cross-node, server CPU per delivery per node, Redis CPU per message, publishes per
 # broadcast, presence diff latency across nodes. Starts its own redis-server on a free port.
-# Options (passed through): --subscribers 1000 --group-size 10 --deliveries-per-s 20000
-#   --duration-s 20 --warmup-s 5 --tracks 200 --tracks-per-s 20 --server2-port 9381
+# Options (passed through): --subscribers 1000 --group-size 10 --deliveries-per-s 10000
+#   --duration-s 20 --warmup-s 10 --tracks 200 --tracks-per-s 20 --server2-port 9381
 #   --redis-core <cores> (default: the servers' core) --redis-server /usr/bin/redis-server
 source "$(dirname "$0")/common.sh"
 

@@ -144,8 +144,8 @@ public final class Cluster {
      */
     private Map<String, Object> broadcast(String name, ServerProcess n1, ServerProcess n2, RedisServer redis, int count,
                                           int groupSize, String prefix) throws Exception {
-        double rate = o.dbl("deliveries-per-s", 20_000);
-        int warmupS = o.integer("warmup-s", 5);
+        double rate = o.dbl("deliveries-per-s", 10_000);
+        int warmupS = o.integer("warmup-s", 10);
         int seconds = o.integer("duration-s", 20);
         List<String> topics1 = new ArrayList<>();
         List<Boolean> sender1 = new ArrayList<>();
