@@ -5,6 +5,7 @@
 # Options (passed through): --subscribers 1000 --group-size 10 --deliveries-per-s 10000
 #   --duration-s 20 --warmup-s 10 --tracks 200 --tracks-per-s 20 --server2-port 9381
 #   --redis-core <cores> (default: the servers' core) --redis-server /usr/bin/redis-server
+#   --idle-s 5 (idle CPU of the servers and Redis, measured before the phases and subtracted in the "net" figures)
 source "$(dirname "$0")/common.sh"
 
 if [ ! -x /usr/bin/redis-server ]; then

@@ -39,6 +39,10 @@ public final class Cluster {
     private final Bench.Env env;
     // each new load-generator client binds fresh loopback addresses: closed sockets' ports linger in TIME_WAIT
     private int sourceOffset;
+    // CPU seconds per second of the servers and Redis with no client connected, from idle()
+    private double idleNode1PerS;
+    private double idleNode2PerS;
+    private double idleRedisPerS;
 
     public Cluster(Bench.Options o) {
         this.o = o;
@@ -72,6 +76,7 @@ public final class Cluster {
             System.out.println("\n== phase A: one node, REDIS_URL unset");
             try (ServerProcess s = startNode("bench", env.serverPort, Map.of())) {
                 a.put("server_log", s.log().toString());
+                a.put("idle", idle(s, s, null));
                 a.put("groups", broadcast("A groups of " + groupSize, s, s, null, subscribers, groupSize, "g"));
                 a.put("one_topic", broadcast("A one topic of " + subscribers, s, s, null, subscribers, subscribers, "everyone"));
                 a.put("presence", presence("A presence", s, s, tracks));
@@ -86,6 +91,7 @@ public final class Cluster {
                 try (ServerProcess n1 = startNode("bench", env.serverPort, cluster);
                      ServerProcess n2 = startNode("bench2", port2, cluster)) {
                     b.put("server_logs", List.of(n1.log().toString(), n2.log().toString()));
+                    b.put("idle", idle(n1, n2, redis));
                     b.put("groups", broadcast("B groups of " + groupSize, n1, n2, redis, subscribers, groupSize, "g"));
                     b.put("one_topic", broadcast("B one topic of " + subscribers, n1, n2, redis, subscribers, subscribers,
                             "everyone"));
@@ -108,6 +114,34 @@ public final class Cluster {
                 + ", WEBSOCKET_TRANSPORT=" + transport + (extra.isEmpty() ? ", no REDIS_URL" : ", REDIS_URL set") + ") ...");
         return ServerProcess.start(env.wlp, serverName, env.serverCore, port, env.dbPort, env.work.resolve("logs"),
                 env.serverJvmArgs, transport, serverEnv);
+    }
+
+    /**
+     * What the servers and Redis spend with nobody connected (timers, hellos, Redis's
+     * housekeeping), over {@code --idle-s}: at low message rates it is a large share of the CPU
+     * per message, so the figures are also given net of it.
+     */
+    private Map<String, Object> idle(ServerProcess n1, ServerProcess n2, RedisServer redis)
+            throws IOException, InterruptedException {
+        int seconds = o.integer("idle-s", 5);
+        Snapshot s0 = Snapshot.take(n1, n2, redis);
+        Thread.sleep(TimeUnit.SECONDS.toMillis(seconds)); // the measuring interval itself, not a wait for a condition
+        Snapshot s1 = Snapshot.take(n1, n2, redis);
+        double elapsed = (s1.nanos - s0.nanos) / 1e9;
+        idleNode1PerS = (s1.cpu1 - s0.cpu1) / elapsed;
+        idleNode2PerS = (s1.cpu2 - s0.cpu2) / elapsed;
+        idleRedisPerS = (s1.redisCpu - s0.redisCpu) / elapsed;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("interval_s", elapsed);
+        m.put("node1_cpu_ms_per_s", idleNode1PerS * 1e3);
+        if (n2 != n1) {
+            m.put("node2_cpu_ms_per_s", idleNode2PerS * 1e3);
+            m.put("redis_cpu_ms_per_s", idleRedisPerS * 1e3);
+            m.put("redis_publish_calls", s1.publishes - s0.publishes);
+        }
+        System.out.printf("idle for %.1f s: node 1 %.1f ms CPU/s%s%n", elapsed, idleNode1PerS * 1e3, n2 == n1 ? ""
+                : String.format(", node 2 %.1f ms/s, Redis %.1f ms/s", idleNode2PerS * 1e3, idleRedisPerS * 1e3));
+        return m;
     }
 
     private WsClient client(ServerProcess server, WsClient.Listener listener) throws IOException {
@@ -311,6 +345,9 @@ public final class Cluster {
                 m.put("bus_publishes_per_broadcast", (publishes - hellos) / rs[0]);
                 m.put("redis_cpu_s", redisCpu);
                 m.put("redis_cpu_us_per_message", redisCpu / publishes * 1e6);
+                m.put("redis_cpu_us_per_message_net_of_idle", (redisCpu - idleRedisPerS * elapsed) / publishes * 1e6);
+                m.put("nodes_cpu_us_per_delivery_net_of_idle",
+                        (cpu1 + cpu2 - (idleNode1PerS + idleNode2PerS) * elapsed) / (d1 + d2) * 1e6);
                 m.put("redis_cpu_utilisation", redisCpu / elapsed);
                 m.put("redis_net_input_bytes_per_broadcast", (s1.redisIn - s0.redisIn) / (double) rs[0]);
                 m.put("redis_net_output_bytes_per_broadcast", (s1.redisOut - s0.redisOut) / (double) rs[0]);
@@ -324,6 +361,7 @@ public final class Cluster {
             } else {
                 m.put("node_cpu_s", cpu1);
                 m.put("node_cpu_us_per_delivery", cpu1 / (d1 + d2) * 1e6);
+                m.put("node_cpu_us_per_delivery_net_of_idle", (cpu1 - idleNode1PerS * elapsed) / (d1 + d2) * 1e6);
                 m.put("node_cpu_us_per_broadcast", cpu1 / rs[0] * 1e6);
                 System.out.printf("%s: %,.0f deliveries/s; p50 %.2f p99 %.2f ms; CPU %.2f µs/delivery; missing 10 s after %d, duplicated %d%n",
                         name, (d1 + d2) / (double) seconds, ms(both, 50), ms(both, 99), cpu1 / (d1 + d2) * 1e6,
@@ -488,13 +526,18 @@ public final class Cluster {
             res.row(shape[1] + ": server CPU µs/delivery", Results.fmt(cpuA), Results.fmt(num(pb, "node1_cpu_us_per_delivery")),
                     Results.fmt(num(pb, "node2_cpu_us_per_delivery")),
                     "both nodes " + Results.fmt(cpuBoth) + " = " + Results.ratio(cpuBoth, cpuA));
+            double netA = num(pa, "node_cpu_us_per_delivery_net_of_idle");
+            double netB = num(pb, "nodes_cpu_us_per_delivery_net_of_idle");
+            res.row(shape[1] + ": server CPU µs/delivery net of idle", Results.fmt(netA), "", "",
+                    "both nodes " + Results.fmt(netB) + " = " + Results.ratio(netB, netA));
             double bcA = num(pa, "node_cpu_us_per_broadcast");
             double bcB = num(pb, "nodes_cpu_us_per_broadcast");
             res.row(shape[1] + ": server CPU µs/broadcast", Results.fmt(bcA), "", "",
                     "both nodes " + Results.fmt(bcB) + " (" + (Double.isNaN(bcA) || Double.isNaN(bcB) ? "n/a"
                             : String.format("%+.1f µs", bcB - bcA)) + ")");
             res.row(shape[1] + ": Redis CPU µs/message, publishes/broadcast", "-",
-                    Results.fmt(num(pb, "redis_cpu_us_per_message")) + " µs", String.format("%.3f",
+                    Results.fmt(num(pb, "redis_cpu_us_per_message")) + " µs (" + Results.fmt(num(pb,
+                            "redis_cpu_us_per_message_net_of_idle")) + " net of idle)", String.format("%.3f",
                             num(pb, "bus_publishes_per_broadcast")), "target: 1 publish per broadcast");
             res.row(shape[1] + ": deliveries missing 10 s after / duplicated",
                     String.format("%.0f / %.0f", num(pa, "node1_members", "missing_after_10_s") + num(pa, "second_client_members_on_node1", "missing_after_10_s"),
