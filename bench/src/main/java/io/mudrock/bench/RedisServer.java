@@ -128,6 +128,29 @@ public final class RedisServer implements AutoCloseable {
         return 0;
     }
 
+    /**
+     * User+system CPU seconds from Redis's own {@code INFO cpu} (getrusage, microseconds): finer
+     * than /proc's 10 ms ticks, which a few messages a second never fill.
+     */
+    public double rusageCpuSeconds() throws IOException {
+        Map<String, String> cpu = info("cpu");
+        return Double.parseDouble(cpu.get("used_cpu_user").trim()) + Double.parseDouble(cpu.get("used_cpu_sys").trim());
+    }
+
+    /** Microseconds spent in one command so far, from {@code INFO commandstats} (0 before its first call). */
+    public long usec(String command) throws IOException {
+        String stat = info("commandstats").get("cmdstat_" + command);
+        if (stat == null) {
+            return 0;
+        }
+        for (String part : stat.split(",")) {
+            if (part.startsWith("usec=")) {
+                return Long.parseLong(part.substring(5));
+            }
+        }
+        return 0;
+    }
+
     /** One numeric field of {@code INFO stats}, e.g. {@code total_net_input_bytes}. */
     public long stat(String field) throws IOException {
         String v = info("stats").get(field);
