@@ -50,10 +50,11 @@ const clients = new Set()
 
 /**
  * A supabase-js client. Options: key (the apikey, default anon), vsn ('2.0.0' or '1.0.0'),
- * host (Host header, to select another tenant), realtime (more realtime options).
+ * host (Host header, to select another tenant), realtime (more realtime options), url (another
+ * server than REALTIME_URL, e.g. one node of a cluster).
  */
-export function client({ key = anonKey(), vsn = '2.0.0', host, realtime = {} } = {}) {
-  const supabase = createClient(REALTIME_URL, key, {
+export function client({ key = anonKey(), vsn = '2.0.0', host, realtime = {}, url = REALTIME_URL } = {}) {
+  const supabase = createClient(url, key, {
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
     realtime: { transport: transportFor(host), vsn, timeout: 10_000, ...realtime },
   })
@@ -166,10 +167,11 @@ export async function deleteTenant(id) {
 /**
  * Opens a raw WebSocket handshake and resolves with how it ended: `{ open: true }`, or
  * `{ status, body }` when the server answered with an HTTP error instead of upgrading. `origin`
- * sends an Origin header as a browser does (ws sends none by default).
+ * sends an Origin header as a browser does (ws sends none by default); `base` is the server's
+ * http URL (REALTIME_URL unless a cluster suite picks a node).
  */
-export function handshake(query, { host, origin } = {}) {
-  const url = `${REALTIME_URL.replace(/^http/, 'ws')}/realtime/v1/websocket?${query}`
+export function handshake(query, { host, origin, base = REALTIME_URL } = {}) {
+  const url = `${base.replace(/^http/, 'ws')}/realtime/v1/websocket?${query}`
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, { ...(host ? { headers: { host } } : {}), ...(origin ? { origin } : {}) })
     socket.on('open', () => {

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Entry point: {@code Bench wal|latency|fanout [--key value ...]}, plus the child-process modes
+ * Entry point: {@code Bench wal|latency|fanout|cluster [--key value ...]}, plus the child-process modes
  * the workloads start ({@code drain-jdbc}, {@code debezium}).
  */
 public final class Bench {
@@ -27,7 +27,7 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: Bench wal|latency|fanout [--option value ...]");
+            System.err.println("usage: Bench wal|latency|fanout|cluster [--option value ...]");
             System.exit(2);
         }
         String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
@@ -38,6 +38,7 @@ public final class Bench {
             case "wal", "wal-throughput" -> System.exit(new WalThroughput(Options.parse(rest)).run());
             case "latency" -> System.exit(new Latency(Options.parse(rest)).run());
             case "fanout" -> System.exit(new Fanout(Options.parse(rest)).run());
+            case "cluster" -> System.exit(new Cluster(Options.parse(rest)).run());
             default -> {
                 System.err.println("unknown workload " + args[0]);
                 System.exit(2);

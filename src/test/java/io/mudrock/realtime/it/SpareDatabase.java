@@ -51,6 +51,11 @@ final class SpareDatabase implements AutoCloseable {
         return new SpareDatabase(port, data);
     }
 
+    /** The port it listens on, the same across its restarts. */
+    int port() {
+        return port;
+    }
+
     /** {@code postgres://postgres@localhost:<port>/postgres}. */
     String url() {
         return "postgres://postgres@localhost:" + port + "/postgres";
