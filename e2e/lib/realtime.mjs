@@ -167,10 +167,11 @@ export async function deleteTenant(id) {
 /**
  * Opens a raw WebSocket handshake and resolves with how it ended: `{ open: true }`, or
  * `{ status, body }` when the server answered with an HTTP error instead of upgrading. `origin`
- * sends an Origin header as a browser does (ws sends none by default).
+ * sends an Origin header as a browser does (ws sends none by default); `base` is the server's
+ * http URL (REALTIME_URL unless a cluster suite picks a node).
  */
-export function handshake(query, { host, origin } = {}) {
-  const url = `${REALTIME_URL.replace(/^http/, 'ws')}/realtime/v1/websocket?${query}`
+export function handshake(query, { host, origin, base = REALTIME_URL } = {}) {
+  const url = `${base.replace(/^http/, 'ws')}/realtime/v1/websocket?${query}`
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, { ...(host ? { headers: { host } } : {}), ...(origin ? { origin } : {}) })
     socket.on('open', () => {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mudrock.realtime.cluster.ClusterConnection;
+import io.mudrock.realtime.cluster.ClusterStatus;
 import io.mudrock.realtime.database.MigrationRunner;
 import io.mudrock.realtime.protocol.LogText;
 import io.mudrock.realtime.stream.ReplicationStreams;
@@ -60,6 +62,8 @@ public class TenantsResource {
     SetupDoctor doctor;
     @Inject
     ReplicationStreams streams;
+    @Inject
+    ClusterConnection cluster;
 
     /** {@code GET /api/tenants}. */
     @GET
@@ -156,6 +160,10 @@ public class TenantsResource {
                     .put("replication_connected", streams.status(id).map(StreamStatus::connected).orElse(false))
                     .put("region", tenant.postgresCdc() == null ? null : tenant.postgresCdc().region())
                     .put("node", System.getenv().getOrDefault("HOSTNAME", "mudrock-realtime"));
+            ClusterStatus node = cluster.status();
+            if (node.enabled()) {
+                data.put("cluster_node", node.nodeId()).put("redis_connected", node.redisReachable());
+            }
             return ok(data(data));
         });
     }

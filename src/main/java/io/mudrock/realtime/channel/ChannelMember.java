@@ -37,6 +37,7 @@ public final class ChannelMember implements PostgresChangesTarget {
     private volatile boolean replyQueued;
     private volatile boolean open = true;
     private volatile PostgresChangesSubscription subscription;
+    private TopicRelay.Listening listening = TopicRelay.Listening.LIVE; // guarded by this
     private volatile List<PostgresBinding> bindings = List.of();
     private volatile ScheduledFuture<?> expiryCheck;
     private boolean replied; // guarded by this
@@ -212,6 +213,15 @@ public final class ChannelMember implements PostgresChangesTarget {
         this.subscription = subscription;
     }
 
+    /** Keeps this channel's interest in other nodes' broadcasts; closes it at once if this instance ended. */
+    synchronized void listening(TopicRelay.Listening interest) {
+        if (!open) {
+            interest.close();
+            return;
+        }
+        this.listening = interest;
+    }
+
     List<PostgresBinding> bindings() {
         return bindings;
     }
@@ -274,6 +284,7 @@ public final class ChannelMember implements PostgresChangesTarget {
         if (current != null) {
             current.close();
         }
+        listening.close();
         return true;
     }
 

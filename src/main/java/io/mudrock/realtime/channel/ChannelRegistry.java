@@ -9,6 +9,9 @@ import io.mudrock.realtime.protocol.UserBroadcast;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,6 +36,7 @@ public class ChannelRegistry {
     private final PresenceRefs presenceRefs = new PresenceRefs();
     private volatile boolean shuttingDown;
     private volatile JoinListener joinListener = JoinListener.NONE;
+    private volatile TopicRelay relay = TopicRelay.LOCAL;
 
     /**
      * The counters of one tenant, created on first use.
@@ -42,6 +46,22 @@ public class ChannelRegistry {
      */
     public TenantActivity activity(String tenantId) {
         return tenants.computeIfAbsent(tenantId, id -> new TenantActivity());
+    }
+
+    /**
+     * This node's figures of every tenant with channels or recent traffic, for the other nodes.
+     *
+     * @return tenant id to its load, without idle tenants
+     */
+    public Map<String, TenantLoad> localLoads() {
+        Map<String, TenantLoad> loads = new HashMap<>();
+        tenants.forEach((id, activity) -> {
+            TenantLoad load = activity.localLoad();
+            if (!load.idle()) {
+                loads.put(id, load);
+            }
+        });
+        return loads;
     }
 
     /** @return true once the server started shutting down: joins are refused from then on */
@@ -55,14 +75,59 @@ public class ChannelRegistry {
     }
 
     /**
-     * Sends a broadcast to every receiver of a topic, encoded once per frame format.
+     * Sets the bus to the other nodes ({@link TopicRelay#LOCAL} when there are none), before
+     * the first client joins.
+     *
+     * @param relay the relay, or {@code null} for {@link TopicRelay#LOCAL}
+     */
+    public void relay(TopicRelay relay) {
+        this.relay = relay == null ? TopicRelay.LOCAL : relay;
+    }
+
+    /**
+     * Starts hearing other nodes' broadcasts on a topic for one joining channel.
+     *
+     * @param key the topic
+     * @return the handle the channel closes when it ends
+     */
+    TopicRelay.Listening listen(TopicKey key) {
+        return relay.listen(key);
+    }
+
+    /**
+     * Sends a broadcast to every receiver of a topic on this node, encoded once per frame
+     * format, and hands it once to the other nodes.
      *
      * @param key the topic
      * @param broadcast the broadcast
      * @param exclude the sending channel when it did not ask for {@code self}, else {@code null}
-     * @return how many channels it was queued for
+     * @return how many channels of this node it was queued for
      */
     public int broadcast(TopicKey key, UserBroadcast broadcast, ChannelMember exclude) {
+        int delivered = deliver(key, broadcast, exclude);
+        relay.publish(key, broadcast, null);
+        return delivered;
+    }
+
+    /**
+     * Sends a broadcast that another node published to this node's receivers of the topic; the
+     * sender is never here, so nobody is excluded, and nothing is published again.
+     *
+     * @param key the topic
+     * @param broadcast the broadcast
+     * @param storedId the stored message's id (Broadcast from Database), or {@code null}
+     * @return how many channels it was queued for
+     */
+    public int deliverRelayed(TopicKey key, UserBroadcast broadcast, String storedId) {
+        return storedId == null ? deliver(key, broadcast, null) : deliverStored(key, broadcast, storedId);
+    }
+
+    /** @return true when other nodes share this node's topics (a cluster on Redis) */
+    public boolean clustered() {
+        return relay != TopicRelay.LOCAL;
+    }
+
+    private int deliver(TopicKey key, UserBroadcast broadcast, ChannelMember exclude) {
         Topic topic = topics.get(key);
         if (topic == null) {
             return 0;
@@ -93,6 +158,12 @@ public class ChannelRegistry {
      * @return how many channels it was queued for
      */
     public int broadcastStored(TopicKey key, UserBroadcast broadcast, String messageId) {
+        int delivered = deliverStored(key, broadcast, messageId);
+        relay.publish(key, broadcast, messageId);
+        return delivered;
+    }
+
+    private int deliverStored(TopicKey key, UserBroadcast broadcast, String messageId) {
         Topic topic = topics.get(key);
         if (topic == null) {
             return 0;
@@ -119,6 +190,9 @@ public class ChannelRegistry {
      * @return true if a topic of the tenant has a member
      */
     public boolean hasChannels(String tenantId) {
+        if (clustered() && activity(tenantId).connectedUsers() > 0) {
+            return true; // users on other nodes: this node's stream of stored messages serves them too
+        }
         for (TopicKey key : topics.keySet()) {
             if (key.tenantId().equals(tenantId)) {
                 return true;
@@ -173,7 +247,7 @@ public class ChannelRegistry {
                 }, reply);
                 if (member.receivesPresence()) {
                     member.send(FrameEncoder.push(member.serializer(), member.joinRef(), member.topic(),
-                            "presence_state", topic.presence.state()));
+                            "presence_state", topic.presenceState()));
                 }
             }
             return topic;
@@ -193,7 +267,7 @@ public class ChannelRegistry {
         }
         synchronized (topic) {
             member.send(FrameEncoder.push(member.serializer(), member.joinRef(), member.topic(), "presence_state",
-                    topic.presence.state()));
+                    topic.presenceState()));
         }
     }
 
@@ -207,7 +281,7 @@ public class ChannelRegistry {
         topics.computeIfPresent(member.key(), (key, topic) -> {
             synchronized (topic) {
                 topic.members.remove(member);
-                delivered[0] = fanOut(topic, member, topic.presence.untrack(member));
+                delivered[0] = fanOutAndRelay(topic, key, topic.presence.untrack(member));
                 return topic.members.isEmpty() && topic.presence.isEmpty() ? null : topic;
             }
         });
@@ -236,7 +310,7 @@ public class ChannelRegistry {
                 return TOPIC_FULL;
             }
             accepted.run();
-            delivered = fanOut(topic, member, topic.presence.track(member, member.presenceKey(), payload));
+            delivered = fanOutAndRelay(topic, member.key(), topic.presence.track(member, member.presenceKey(), payload));
         }
         if (!member.isOpen()) {
             untrack(member); // closed concurrently: its leave may have untracked before this track
@@ -255,15 +329,91 @@ public class ChannelRegistry {
             return 0;
         }
         synchronized (topic) {
-            return fanOut(topic, member, topic.presence.untrack(member));
+            return fanOutAndRelay(topic, member.key(), topic.presence.untrack(member));
         }
     }
 
-    private static int fanOut(Topic topic, ChannelMember changed, PresenceState.PresenceDiff diff) {
+    /**
+     * Applies a presence change another node announced, telling this node's receivers with a diff.
+     *
+     * @param node the announcing node
+     * @param key the topic
+     * @param change what changed there
+     * @return how many diffs were queued
+     */
+    public int presenceFrom(String node, TopicKey key, PresenceChange change) {
+        Topic topic = topics.get(key);
+        if (topic == null) {
+            return 0;
+        }
+        synchronized (topic) {
+            return fanOut(topic, key, topic.remote.apply(node, change));
+        }
+    }
+
+    /**
+     * Replaces what another node tracks on a topic with its full state (after it joined the
+     * topic or came back to Redis), telling this node's receivers what changed.
+     *
+     * @param node the node
+     * @param key the topic
+     * @param state every meta it tracks there
+     * @return how many diffs were queued
+     */
+    public int presenceStateFrom(String node, TopicKey key, List<PresenceMeta> state) {
+        Topic topic = topics.get(key);
+        if (topic == null) {
+            return 0;
+        }
+        synchronized (topic) {
+            return fanOut(topic, key, topic.remote.replace(node, state));
+        }
+    }
+
+    /**
+     * Lets every meta of a node that left the cluster (or stopped answering) leave, on every topic.
+     *
+     * @param node the node
+     */
+    public void presenceNodeGone(String node) {
+        topics.forEach((key, topic) -> {
+            synchronized (topic) {
+                fanOut(topic, key, topic.remote.removeNode(node));
+            }
+        });
+    }
+
+    /**
+     * Hands what this node's channels track on a topic to the other nodes, for one that asked;
+     * in the topic's lock, so the state takes its place among the topic's changes.
+     *
+     * @param key a topic
+     */
+    public void announcePresence(TopicKey key) {
+        Topic topic = topics.get(key);
+        if (topic == null) {
+            return;
+        }
+        synchronized (topic) {
+            // Even when empty: after an outage it retracts what the others still hold of this node.
+            relay.publishPresenceState(key, topic.presence.metas());
+        }
+    }
+
+    /** Fans a local change out to this node's receivers and hands it to the other nodes, in the topic's lock. */
+    private int fanOutAndRelay(Topic topic, TopicKey key, PresenceState.PresenceDiff diff) {
         if (diff.isEmpty()) {
             return 0;
         }
-        FanOutFrames frames = FrameEncoder.fanOut(changed.topic(), "presence_diff", diff.toJson());
+        relay.publishPresence(key, diff.forOtherNodes());
+        return fanOut(topic, key, diff);
+    }
+
+    private static int fanOut(Topic topic, TopicKey key, PresenceState.PresenceDiff diff) {
+        if (diff.isEmpty()) {
+            return 0;
+        }
+        FanOutFrames frames = FrameEncoder.fanOut(key.topic(), "presence_diff", diff.toJson());
         int delivered = 0;
         for (ChannelMember member : topic.members) {
             if (member.receivesPresence()) {
@@ -271,17 +421,23 @@ public class ChannelRegistry {
                 delivered++;
             }
         }
-        RealtimeMetrics.tenant(changed.tenantId()).presenceSent(delivered);
+        RealtimeMetrics.tenant(key.tenantId()).presenceSent(delivered);
         return delivered;
     }
 
-    /** One topic's listeners and presence. */
+    /** One topic's listeners, this node's presence on it and the other nodes'. */
     private static final class Topic {
         final Set<ChannelMember> members = ConcurrentHashMap.newKeySet();
         final PresenceState presence;
+        final RemotePresence remote = new RemotePresence();
 
         Topic(PresenceRefs refs) {
             presence = new PresenceState(refs::next);
+        }
+
+        /** The {@code presence_state} a joiner gets: every node's metas. */
+        ObjectNode presenceState() {
+            return presence.state(remote.metas());
         }
     }
 

@@ -42,7 +42,7 @@ public final class DatabaseBroadcasts {
     public int deliver(String tenantId, String subTopic, boolean privateMessage, String id, String event,
             String payloadJson, byte[] binaryPayload) {
         TopicKey key = new TopicKey(tenantId, privateMessage, subTopic);
-        if (registry.listeners(key) == 0) {
+        if (registry.listeners(key) == 0 && !registry.clustered()) {
             return 0; // most messages of a busy database have no listener on this server: build nothing
         }
         String meta = "{\"id\":" + JsonText.quote(id) + "}";

@@ -38,6 +38,11 @@ final class PresenceState {
      */
     record Meta(String key, String phxRef, String phxRefPrev, ObjectNode payload, int bytes) {
 
+        /** @return the meta as the other nodes get it */
+        PresenceMeta forOtherNodes() {
+            return new PresenceMeta(key, phxRef, phxRefPrev, payload.toString());
+        }
+
         /** @return the meta as sent to clients: the payload plus {@code phx_ref} (and {@code phx_ref_prev}) */
         ObjectNode toJson() {
             ObjectNode node = JsonNodeFactory.instance.objectNode();
@@ -145,6 +150,26 @@ final class PresenceState {
     }
 
     /**
+     * @param others metas other nodes track on the topic
+     * @return the {@code presence_state} payload of this node's metas and theirs
+     */
+    ObjectNode state(List<Meta> others) {
+        if (others.isEmpty()) {
+            return state();
+        }
+        List<Meta> all = new ArrayList<>(byOwner.values());
+        all.addAll(others);
+        return PresenceDiff.group(all);
+    }
+
+    /** @return this node's metas, as the other nodes get them */
+    List<PresenceMeta> metas() {
+        List<PresenceMeta> metas = new ArrayList<>(byOwner.size());
+        byOwner.values().forEach(meta -> metas.add(meta.forOtherNodes()));
+        return metas;
+    }
+
+    /**
      * What one presence change did.
      *
      * @param leaves metas that left
@@ -157,6 +182,15 @@ final class PresenceState {
         /** @return true if nothing changed */
         boolean isEmpty() {
             return leaves.isEmpty() && joins.isEmpty();
+        }
+
+        /** @return the change as the other nodes get it */
+        PresenceChange forOtherNodes() {
+            List<String> left = new ArrayList<>(leaves.size());
+            leaves.forEach(meta -> left.add(meta.phxRef()));
+            List<PresenceMeta> joined = new ArrayList<>(joins.size());
+            joins.forEach(meta -> joined.add(meta.forOtherNodes()));
+            return new PresenceChange(left, joined);
         }
 
         /** @return the {@code presence_diff} payload {@code {"joins": {...}, "leaves": {...}}} */

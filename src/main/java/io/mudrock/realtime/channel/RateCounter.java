@@ -21,6 +21,8 @@ public final class RateCounter {
     private final long[] counts = new long[WINDOW_SECONDS];
     private final long[] seconds = new long[WINDOW_SECONDS];
     private final long startSecond;
+    // The same counter's rate on the other nodes of a cluster, as they last reported it.
+    private volatile double elsewhere;
 
     /** A counter on the system's monotonic clock. */
     public RateCounter() {
@@ -53,8 +55,22 @@ public final class RateCounter {
         counts[slot] += events;
     }
 
-    /** @return the average events per second over the current span */
-    public synchronized double perSecond() {
+    /** @return the average events per second over the current span, on this node and the others */
+    public double perSecond() {
+        return localPerSecond() + elsewhere;
+    }
+
+    /**
+     * Sets what the other nodes of a cluster last reported for the same counter.
+     *
+     * @param perSecond their events per second, summed
+     */
+    public void elsewhere(double perSecond) {
+        elsewhere = perSecond;
+    }
+
+    /** @return the average events per second over the current span, on this node alone */
+    public synchronized double localPerSecond() {
         long now = currentSecond();
         long total = 0;
         for (int i = 0; i < WINDOW_SECONDS; i++) {

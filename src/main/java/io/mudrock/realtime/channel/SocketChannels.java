@@ -280,37 +280,45 @@ public final class SocketChannels {
 
     private void authorized(ChannelMember member, InboundMessage m, PrivateGrant grant, long arrivedNanos) {
         member.permissions(grant.permissions());
+        TopicRelay.Listening listening = services.registry().listen(member.key());
+        member.listening(listening);
+        CompletableFuture<Void> relayLive = listening.live().toCompletableFuture();
         List<PostgresBinding> bindings = PostgresBinding.assignIds(member.request().postgresChanges());
-        if (bindings.isEmpty()) {
-            completeJoin(member, m, bindings, grant.replayed());
-            return;
-        }
         CompletableFuture<PostgresChangesSubscription> subscribing;
-        try {
-            subscribing = services.postgresChanges().subscribe(member, bindings, member.claims()).toCompletableFuture();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, member + ": postgres_changes subscription failed", e);
+        if (bindings.isEmpty()) {
+            subscribing = CompletableFuture.completedFuture(null);
+        } else {
+            try {
+                subscribing = services.postgresChanges().subscribe(member, bindings, member.claims()).toCompletableFuture();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, member + ": postgres_changes subscription failed", e);
+                subscribing = CompletableFuture.completedFuture(null);
+            }
+            // The subscription is attached whenever it arrives; the reply waits for it up to the deadline.
+            subscribing.whenComplete((subscription, error) -> {
+                if (subscription != null) {
+                    member.attach(subscription);
+                } else if (error != null) {
+                    LOG.log(Level.WARNING, member + ": postgres_changes subscription failed", error);
+                }
+            });
+        }
+        if (subscribing.isDone() && relayLive.isDone()) {
             completeJoin(member, m, bindings, grant.replayed());
             return;
         }
-        // The subscription is attached whenever it arrives; the reply waits for it up to the deadline.
-        subscribing.whenComplete((subscription, error) -> {
-            if (subscription != null) {
-                member.attach(subscription);
-            } else {
-                LOG.log(Level.WARNING, member + ": postgres_changes subscription failed", error);
-            }
-        });
         // The private checks and this wait share one deadline from the join's arrival (with a
         // short floor), so a slow check cannot push the reply past the client's push timeout.
         long waitMillis = Math.max(MIN_SUBSCRIBE_WAIT_MILLIS, services.joinDeadline().toMillis()
                 - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - arrivedNanos));
-        subscribing.copy()
+        CompletableFuture<PostgresChangesSubscription> changes = subscribing;
+        CompletableFuture.allOf(changes, relayLive)
                 .orTimeout(waitMillis, TimeUnit.MILLISECONDS)
-                .whenComplete((subscription, error) -> {
+                .whenComplete((ready, error) -> {
                     if (error != null && unwrap(error) instanceof TimeoutException) {
-                        LOG.warning(() -> member + ": postgres_changes subscription not ready within "
-                                + waitMillis + " ms; replying anyway");
+                        LOG.warning(() -> member + ": " + (changes.isDone() ? "broadcasts of other nodes"
+                                : "postgres_changes subscription") + " not ready within " + waitMillis
+                                + " ms; replying anyway");
                     }
                     completeJoin(member, m, bindings, grant.replayed());
                 });

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TenantActivity {
 
     private final AtomicInteger connectedUsers = new AtomicInteger();
+    private volatile int usersElsewhere;
     private final RateCounter joins = new RateCounter();
     private final RateCounter events = new RateCounter();
     private final RateCounter presenceEvents = new RateCounter();
@@ -18,9 +19,33 @@ public final class TenantActivity {
     TenantActivity() {
     }
 
-    /** @return sockets of this tenant that have at least one joined channel */
+    /** @return sockets of this tenant that have at least one joined channel, on every node */
     public int connectedUsers() {
+        return connectedUsers.get() + usersElsewhere;
+    }
+
+    /** @return the same on this node alone */
+    public int localUsers() {
         return connectedUsers.get();
+    }
+
+    /**
+     * Sets what the other nodes of a cluster last reported for this tenant, so its limits count
+     * cluster-wide.
+     *
+     * @param load their figures, summed
+     */
+    public void elsewhere(TenantLoad load) {
+        usersElsewhere = load.users();
+        joins.elsewhere(load.joinsPerSecond());
+        events.elsewhere(load.eventsPerSecond());
+        presenceEvents.elsewhere(load.presenceEventsPerSecond());
+    }
+
+    /** @return this node's own figures, for the other nodes */
+    public TenantLoad localLoad() {
+        return new TenantLoad(connectedUsers.get(), joins.localPerSecond(), events.localPerSecond(),
+                presenceEvents.localPerSecond());
     }
 
     void userJoined() {

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * JSON text helpers for the codecs: string escaping for hand-built envelopes, and one shared,
@@ -87,6 +89,21 @@ public final class JsonText {
         } catch (JsonProcessingException e) {
             // A JsonNode always serializes; reaching this is a bug, not bad input.
             throw new IllegalStateException("cannot write JSON tree", e);
+        }
+    }
+
+    /**
+     * Reads a JSON object.
+     *
+     * @param json the text
+     * @return the object, or empty if the text is not exactly one JSON object
+     */
+    public static Optional<ObjectNode> readObject(String json) {
+        try {
+            JsonNode node = MAPPER.readTree(json);
+            return node instanceof ObjectNode object ? Optional.of(object) : Optional.empty();
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
         }
     }
 

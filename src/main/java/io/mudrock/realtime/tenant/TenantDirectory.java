@@ -76,9 +76,18 @@ public class TenantDirectory {
 
     /** Forgets the cached tenant and tells the server's live parts what happened. */
     public void changed(String externalId, TenantEvent.Kind kind) {
+        announce(externalId, kind, false);
+    }
+
+    /** The same for a change another node of the cluster made and announced. */
+    public void changedElsewhere(String externalId, TenantEvent.Kind kind) {
+        announce(externalId, kind, true);
+    }
+
+    private void announce(String externalId, TenantEvent.Kind kind, boolean elsewhere) {
         cache.invalidate(externalId);
         apiKeys.invalidate(externalId);
-        events.fire(new TenantEvent(externalId, kind));
+        events.fire(new TenantEvent(externalId, kind, elsewhere));
     }
 
     private static void reportProblems(StoredTenant stored) {

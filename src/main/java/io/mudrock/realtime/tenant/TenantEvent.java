@@ -6,8 +6,10 @@ package io.mudrock.realtime.tenant;
  *
  * @param externalId the tenant
  * @param kind       what happened
+ * @param elsewhere  true when another node of the cluster made the change and told this one,
+ *                   so it is not passed on again
  */
-public record TenantEvent(String externalId, Kind kind) {
+public record TenantEvent(String externalId, Kind kind, boolean elsewhere) {
 
     /** What happened to the tenant. */
     public enum Kind {

@@ -368,4 +368,147 @@ class SocketChannelsTest {
         assertTrue(frames.get(0).contains("\"message\":\"Track message size exceeded\""), frames.get(0));
         assertEquals("[\"1\",\"1\",\"realtime:big\",\"phx_close\",{}]", frames.get(1));
     }
+
+    /** A relay that records what the registry asks of it, with subscriptions confirmed by the test. */
+    private static final class RecordingRelay implements TopicRelay {
+        final List<String> calls = new java.util.ArrayList<>();
+        final java.util.concurrent.CompletableFuture<Void> confirmed = new java.util.concurrent.CompletableFuture<>();
+
+        @Override
+        public synchronized Listening listen(TopicKey key) {
+            calls.add("listen " + key);
+            return new Listening() {
+                @Override
+                public java.util.concurrent.CompletionStage<Void> live() {
+                    return confirmed;
+                }
+
+                @Override
+                public void close() {
+                    synchronized (RecordingRelay.this) {
+                        calls.add("close " + key);
+                    }
+                }
+            };
+        }
+
+        @Override
+        public synchronized void publish(TopicKey key, io.mudrock.realtime.protocol.UserBroadcast broadcast, String storedId) {
+            calls.add("publish " + key + " " + broadcast.event() + (storedId == null ? "" : " stored " + storedId));
+        }
+
+        @Override
+        public synchronized void publishPresence(TopicKey key, PresenceChange change) {
+            calls.add("presence " + key + " left " + change.left().size() + " joined "
+                    + change.joined().stream().map(m -> m.key() + "=" + m.payloadJson()).toList());
+        }
+
+        @Override
+        public synchronized void publishPresenceState(TopicKey key, List<PresenceMeta> state) {
+            calls.add("state " + key + " " + state.stream().map(m -> m.key() + "=" + m.payloadJson()).toList());
+        }
+
+        synchronized List<String> take() {
+            List<String> taken = new java.util.ArrayList<>(calls);
+            calls.clear();
+            return taken;
+        }
+    }
+
+    @Test
+    void withOtherNodesTheJoinReplyWaitsForTheSubscriptionAndEachBroadcastIsPublishedOnce() {
+        RecordingRelay relay = new RecordingRelay();
+        registry.relay(relay);
+        TopicKey key = new TopicKey("t", false, "x");
+        Client sender = new Client().join("1", "realtime:x", "{\"broadcast\":{\"self\":false}}");
+        assertEquals(List.of("listen " + key), relay.take());
+        assertNull(sender.last(), "no reply before the node hears the topic from the other nodes");
+        relay.confirmed.complete(null);
+        assertEquals(1, registry.listeners(key), "the join completed when the subscription went live");
+        assertEquals(List.of(ok("1", "realtime:x")), sender.link.take());
+        Client receiver = new Client().join("1", "realtime:x", "{}");
+        assertEquals(List.of(ok("1", "realtime:x")), receiver.link.take(), "a live topic replies at once");
+        relay.take();
+
+        sender.send("[\"1\",\"2\",\"realtime:x\",\"broadcast\",{\"type\":\"broadcast\",\"event\":\"e\",\"payload\":{}}]");
+        assertEquals(List.of("publish " + key + " e"), relay.take(), "one publish, whatever the number of receivers");
+        assertEquals(1, receiver.link.take().size());
+        assertNull(sender.last(), "self: false");
+
+        registry.deliverRelayed(key, io.mudrock.realtime.protocol.UserBroadcast.textFramed("remote", "{}", null), null);
+        assertEquals(1, sender.link.take().size(), "another node's broadcast reaches even the local sender of self: false");
+        assertEquals(1, receiver.link.take().size());
+        assertEquals(List.of(), relay.take(), "what came from the bus is not published again");
+
+        sender.send("[\"1\",\"3\",\"realtime:x\",\"phx_leave\",{}]");
+        receiver.channels.socketClosed();
+        assertEquals(List.of("close " + key, "close " + key), relay.take(), "each member lets go of the topic once");
+    }
+
+    @Test
+    void presenceOfOtherNodesJoinsLeavesAndIsPartOfTheStateAJoinerGets() {
+        RecordingRelay relay = new RecordingRelay();
+        relay.confirmed.complete(null);
+        registry.relay(relay);
+        TopicKey key = new TopicKey("t", false, "p");
+        Client local = new Client().join("1", "realtime:p", "{\"presence\":{\"key\":\"ana\"}}");
+        local.link.take();
+        local.send("[\"1\",\"2\",\"realtime:p\",\"presence\",{\"type\":\"presence\",\"event\":\"track\",\"payload\":{\"s\":1}}]");
+        local.link.take();
+        assertEquals(List.of("listen " + key, "presence " + key + " left 0 joined [ana={\"s\":1}]"), relay.take(),
+                "a local track goes to the other nodes");
+
+        registry.presenceFrom("node-b", key, new PresenceChange(List.of(),
+                List.of(new PresenceMeta("bob", "bref1", null, "{\"s\":2}"))));
+        assertEquals(List.of("[null,null,\"realtime:p\",\"presence_diff\",{\"joins\":{\"bob\":{\"metas\":[{\"phx_ref\":\"bref1\",\"s\":2}]}},\"leaves\":{}}]"),
+                local.link.take());
+        assertEquals(List.of(), relay.take(), "another node's change is not published again");
+
+        Client joiner = new Client().join("1", "realtime:p", "{\"presence\":{\"enabled\":true}}");
+        List<String> frames = joiner.link.take();
+        assertTrue(frames.get(1).contains("\"ana\"") && frames.get(1).contains("\"bob\":{\"metas\":[{\"phx_ref\":\"bref1\",\"s\":2}]}"),
+                "presence_state lists the metas of every node: " + frames.get(1));
+
+        registry.announcePresence(key);
+        assertEquals(List.of("listen " + key, "state " + key + " [ana={\"s\":1}]"), relay.take(),
+                "asked, this node tells only its own metas");
+
+        registry.presenceStateFrom("node-b", key, List.of(new PresenceMeta("bob", "bref2", "bref1", "{\"s\":3}")));
+        String replaced = joiner.last();
+        assertTrue(replaced.contains("\"joins\":{\"bob\":{\"metas\":[{\"phx_ref\":\"bref2\",\"phx_ref_prev\":\"bref1\",\"s\":3}]}}")
+                && replaced.contains("\"leaves\":{\"bob\":{\"metas\":[{\"phx_ref\":\"bref1\""), replaced);
+        local.link.take();
+
+        registry.presenceNodeGone("node-b");
+        assertTrue(joiner.last().contains("\"joins\":{},\"leaves\":{\"bob\""), "a gone node's metas leave");
+        registry.presenceNodeGone("node-b");
+        assertNull(joiner.last(), "and only once");
+        local.link.take();
+
+        local.channels.socketClosed();
+        assertEquals(List.of("close " + key, "presence " + key + " left 1 joined []"), relay.take(),
+                "the channel lets go of the topic, and its meta leaves on the other nodes");
+    }
+
+    @Test
+    void usersAndRatesOnOtherNodesCountTowardsTheTenantsLimits() {
+        tenant.set(tenant(2, 1000, 3, 1000));
+        registry.activity("t").elsewhere(new TenantLoad(1, 0, 0, 0));
+        Client first = new Client().join("1", "realtime:a", "{}");
+        assertEquals(List.of(ok("1", "realtime:a")), first.link.take());
+        Client second = new Client().join("1", "realtime:a", "{}");
+        assertEquals(error("1", "realtime:a", "ConnectionRateLimitReached: Too many connected users"), second.last(),
+                "one user here and one on another node fill max_concurrent_users of 2");
+        registry.activity("t").elsewhere(new TenantLoad(0, 0, 0, 0));
+        second.join("2", "realtime:a", "{}");
+        assertEquals(ok("2", "realtime:a"), second.last(), "the other node's user left");
+        assertEquals(2, registry.activity("t").connectedUsers());
+        assertEquals(2, registry.localLoads().get("t").users());
+
+        registry.activity("t").elsewhere(new TenantLoad(0, 1000, 0, 0));
+        first.join("3", "realtime:b", "{}");
+        scheduler.runDue(0);
+        assertEquals(error("3", "realtime:b", "ClientJoinRateLimitReached: Too many joins per second"), first.last(),
+                "the other nodes' joins fill max_joins_per_second");
+    }
 }
