@@ -46,6 +46,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the server listens on, every health URL is a probe it has, and every path Kong forwards to is one
  * it serves. "What the server reads" is recorded from the configuration loaders themselves, and
  * "what it serves" from the annotations of the compiled classes, so neither list is kept by hand.
+ * Both deployments run two replicas sharing one Redis: each replica's {@code REDIS_URL} must name
+ * that Redis, and Kong must spread requests over every replica without stickiness.
  *
  * <p>Parses YAML with SnakeYAML, which Liquibase already brings.
  */
@@ -54,7 +56,12 @@ class DeployFilesTest {
     private static final java.nio.file.Path ROOT = TestServer.baseDir();
     private static final java.nio.file.Path DEPLOY = ROOT.resolve("deploy");
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Z0-9_]+)}");
-    private static final String SERVER_SERVICE = "realtime";
+    /** The compose services built from this Dockerfile are the server's replicas. */
+    private static final String SERVER_DOCKERFILE = "deploy/Dockerfile";
+    private static final String REDIS_SERVICE = "redis";
+    private static final int REDIS_DEFAULT_PORT = 6379;
+    /** The Redis images the cluster is known to work with (issue 11: Redis 7.0 and Valkey). */
+    private static final Pattern REDIS_IMAGE = Pattern.compile("(redis:7|valkey/valkey:8)(\\.[0-9.]+)?(-[a-z0-9]+)?");
 
     private static Map<String, Object> compose;
     private static Map<String, Object> kong;
@@ -80,7 +87,9 @@ class DeployFilesTest {
 
     @Test
     void composePassesOnlyVariablesTheServerReadsAndAccepts() {
-        assertOnlyReadVariables("compose service '" + SERVER_SERVICE + "'", composeServerEnvironment());
+        for (String replica : serverReplicas()) {
+            assertOnlyReadVariables("compose service '" + replica + "'", composeServerEnvironment(replica));
+        }
     }
 
     @Test
@@ -109,14 +118,23 @@ class DeployFilesTest {
 
     @Test
     void everyPortIsTheOneTheServerListensOn() throws IOException {
-        int port = load(composeServerEnvironment()).port();
-        List<String> ports = values(service(SERVER_SERVICE), "ports");
-        assertEquals(1, ports.size());
-        assertTrue(ports.get(0).endsWith(":" + port), "compose publishes the container's port " + port + ": " + ports);
-        assertEquals(port, URI.create(composeHealthUrl()).getPort(), "compose health check");
+        int port = serverPort();
+        Set<String> hostPorts = new TreeSet<>();
+        for (String replica : serverReplicas()) {
+            assertEquals(port, load(composeServerEnvironment(replica)).port(), replica + " PORT");
+            List<String> ports = values(service(replica), "ports");
+            assertEquals(1, ports.size(), replica);
+            assertTrue(ports.get(0).endsWith(":" + port), replica + " publishes the container's port " + port + ": " + ports);
+            hostPorts.add(ports.get(0).substring(0, ports.get(0).lastIndexOf(':')));
+            assertEquals(port, URI.create(composeHealthUrl(replica)).getPort(), replica + " health check");
+        }
+        assertEquals(serverReplicas().size(), hostPorts.size(), "each replica publishes its own host port: " + hostPorts);
         assertTrue(dockerfile.contains("\nENV PORT=" + port + "\n") && dockerfile.contains("\nEXPOSE " + port + "\n"), "Dockerfile");
         for (Map<String, Object> kongService : kongServices()) {
             assertEquals(port, URI.create((String) kongService.get("url")).getPort(), "Kong service " + kongService.get("name"));
+            for (KongDestination destination : kongDestinations(kongService)) {
+                assertEquals(port, destination.port(), "Kong service " + kongService.get("name") + " reaches " + destination);
+            }
         }
 
         assertEquals(port, load(kubernetesEnvironment()).port(), "Kubernetes PORT");
@@ -142,7 +160,9 @@ class DeployFilesTest {
                     probe.getKey() + " needs a @" + probe.getValue().getSimpleName() + " check");
         }
 
-        assertEquals("/health/ready", URI.create(composeHealthUrl()).getPath(), "compose: ready means ready to serve");
+        for (String replica : serverReplicas()) {
+            assertEquals("/health/ready", URI.create(composeHealthUrl(replica)).getPath(), replica + ": ready means ready to serve");
+        }
         Matcher docker = Pattern.compile("HEALTHCHECK[^\\n]*\\\\\\n\\s*CMD curl -fsS \"http://localhost:\\$\\{PORT}(/[^\"]+)\"").matcher(dockerfile);
         assertTrue(docker.find(), "Dockerfile HEALTHCHECK");
         assertEquals("/health/ready", docker.group(1));
@@ -198,12 +218,16 @@ class DeployFilesTest {
 
     @Test
     void theAdminSecretIsNotTheClientSecret() throws IOException {
-        Object composeValue = map(service(SERVER_SERVICE), "environment").get("API_JWT_SECRET");
-        assertEquals("${API_JWT_SECRET}", composeValue,
-                "compose gives the admin API its own variable (with ${JWT_SECRET} the anon key is an admin token)");
+        Map<String, Map<String, String>> deployments = new LinkedHashMap<>();
+        for (String replica : serverReplicas()) {
+            Object composeValue = map(service(replica), "environment").get("API_JWT_SECRET");
+            assertEquals("${API_JWT_SECRET}", composeValue,
+                    "compose gives " + replica + "'s admin API its own variable (with ${JWT_SECRET} the anon key is an admin token)");
+            deployments.put("compose " + replica, composeServerEnvironment(replica));
+        }
         assertTrue(envExample.containsKey("API_JWT_SECRET"), ".env.example has a separate API_JWT_SECRET");
-        for (Map.Entry<String, Map<String, String>> deployment : Map.of(
-                "compose", composeServerEnvironment(), "Kubernetes", kubernetesEnvironment()).entrySet()) {
+        deployments.put("Kubernetes", kubernetesEnvironment());
+        for (Map.Entry<String, Map<String, String>> deployment : deployments.entrySet()) {
             RealtimeConfig config = load(deployment.getValue());
             assertTrue(config.apiJwtSecret().isPresent() && config.tenantJwtSecret().isPresent(), deployment.getKey());
             assertFalse(config.apiJwtSecret().equals(config.tenantJwtSecret()),
@@ -213,29 +237,147 @@ class DeployFilesTest {
 
     @Test
     void kongReachesTheServerUnderAHostThatSelectsTheSeededTenant() {
-        Map<String, String> environment = composeServerEnvironment();
-        RealtimeConfig config = load(environment);
-        Set<String> namesInCompose = new TreeSet<>(Set.of(SERVER_SERVICE));
-        Object networks = service(SERVER_SERVICE).get("networks");
-        if (networks instanceof Map<?, ?> byNetwork) {
-            byNetwork.values().forEach(network -> namesInCompose.addAll(values(cast(network), "aliases")));
-        }
+        RealtimeConfig config = load(composeServerEnvironment(serverReplicas().get(0)));
+        Set<String> namesInCompose = new TreeSet<>();
+        serverReplicas().forEach(replica -> namesInCompose.addAll(composeNames(replica)));
         TenantHostResolver resolver = new TenantHostResolver(config.selfHostTenantName());
         // Another tenant exists as soon as someone uses the admin API: the Host must still pick ours.
         KnownTenants tenants = new KnownTenants(Set.of(config.selfHostTenantName(), "another-tenant"));
         for (Map<String, Object> kongService : kongServices()) {
-            URI url = URI.create((String) kongService.get("url"));
-            assertTrue(namesInCompose.contains(url.getHost()),
-                    "Kong service " + kongService.get("name") + " points at " + url.getHost() + ", not a name of the server in compose " + namesInCompose);
             for (Map<String, Object> route : list(kongService, "routes")) {
                 assertFalse(Boolean.TRUE.equals(route.get("preserve_host")),
                         "the server must see Kong's upstream host, not the browser's (route " + route.get("name") + ")");
             }
-            HostResolution resolution = resolver.resolve(url.getHost() + ":" + url.getPort(), tenants);
-            assertTrue(resolution.found() && resolution.tenantId().equals(config.selfHostTenantName())
-                            && resolution.rule() == HostResolution.Rule.FIRST_LABEL,
-                    "Host " + url.getHost() + " must select tenant " + config.selfHostTenantName() + " by its first label: " + resolution);
+            for (KongDestination destination : kongDestinations(kongService)) {
+                assertTrue(namesInCompose.contains(destination.host()),
+                        "Kong service " + kongService.get("name") + " reaches " + destination.host() + ", not a name of a server replica in compose " + namesInCompose);
+                HostResolution resolution = resolver.resolve(destination.hostHeader(), tenants);
+                assertTrue(resolution.found() && resolution.tenantId().equals(config.selfHostTenantName())
+                                && resolution.rule() == HostResolution.Rule.FIRST_LABEL,
+                        "Host " + destination.hostHeader() + " must select tenant " + config.selfHostTenantName() + " by its first label: " + resolution);
+            }
         }
+    }
+
+    // ---- several replicas ------------------------------------------------------------------
+
+    @Test
+    void composeRunsTwoReplicasSharingItsRedis() {
+        List<String> replicas = serverReplicas();
+        assertEquals(2, replicas.size(), "compose runs two server replicas built from " + SERVER_DOCKERFILE + ": " + replicas);
+        Map<String, Object> redis = service(REDIS_SERVICE);
+        String image = String.valueOf(redis.get("image"));
+        assertTrue(REDIS_IMAGE.matcher(image).matches(), "a Redis 7 or Valkey 8 image: " + image);
+        String check = String.join(" ", values(map(redis, "healthcheck"), "test"));
+        assertTrue(check.matches(".*\\b(redis|valkey)-cli ping\\b.*"), "the Redis health check pings it: " + check);
+        assertFalse(redis.containsKey("volumes"), "no persistence: nothing on the bus is worth keeping");
+        List<String> command = values(redis, "command");
+        int save = command.indexOf("--save");
+        assertTrue(save >= 0 && save + 1 < command.size() && command.get(save + 1).isEmpty(), "snapshots off: " + command);
+        int port = command.contains("--port") ? Integer.parseInt(command.get(command.indexOf("--port") + 1)) : REDIS_DEFAULT_PORT;
+
+        Map<String, String> first = withoutSlotSuffix(composeServerEnvironment(replicas.get(0)));
+        for (String replica : replicas) {
+            Map<String, String> environment = composeServerEnvironment(replica);
+            assertEquals(first, withoutSlotSuffix(environment), replica + " is configured like " + replicas.get(0));
+            URI redisUrl = load(environment).cluster()
+                    .orElseThrow(() -> new AssertionError(replica + " sets no REDIS_URL: it would serve only its own clients"))
+                    .redisUrl();
+            assertTrue(composeNames(REDIS_SERVICE).contains(redisUrl.getHost()), replica + "'s REDIS_URL names the compose Redis: " + redisUrl.getHost());
+            assertEquals(port, redisUrl.getPort() == -1 ? REDIS_DEFAULT_PORT : redisUrl.getPort(), replica + "'s REDIS_URL port");
+            assertEquals("service_healthy", map(map(service(replica), "depends_on"), REDIS_SERVICE).get("condition"),
+                    replica + " starts once Redis answers");
+            assertEquals("service_healthy", map(map(service("kong"), "depends_on"), replica).get("condition"),
+                    "Kong waits for " + replica);
+        }
+    }
+
+    @Test
+    void kongSpreadsRequestsOverEveryReplicaWithoutStickySessions() {
+        int port = serverPort();
+        Set<String> everyReplica = serverReplicas().stream().map(replica -> replica + ":" + port)
+                .collect(Collectors.toCollection(TreeSet::new));
+        for (Map<String, Object> kongService : kongServices()) {
+            String host = URI.create((String) kongService.get("url")).getHost();
+            Map<String, Object> upstream = kongUpstream(host).orElseThrow(() -> new AssertionError(
+                    "Kong service " + kongService.get("name") + " points at " + host + ", not an upstream over the replicas"));
+            Set<String> targets = new TreeSet<>();
+            for (Map<String, Object> target : list(upstream, "targets")) {
+                assertFalse(Integer.valueOf(0).equals(target.get("weight")), "target " + target + " takes requests");
+                targets.add(kongDestination(upstream, String.valueOf(target.get("target"))).address());
+            }
+            assertEquals(everyReplica, targets, "upstream " + host + " reaches every replica, each by its own name");
+            // Redis shares a socket's world between replicas, so no request needs to return to one.
+            assertEquals("round-robin", upstream.getOrDefault("algorithm", "round-robin"), "upstream " + host);
+            assertEquals("none", upstream.getOrDefault("hash_on", "none"), "upstream " + host + " hashes nothing");
+            Map<String, Object> active = map(map(upstream, "healthchecks"), "active");
+            assertEquals("/health/ready", active.get("http_path"), "Kong stops sending new requests to a replica that is not ready");
+        }
+    }
+
+    @Test
+    void prometheusScrapesEveryReplica() throws IOException {
+        int port = serverPort();
+        Map<String, Object> prometheus = yaml("observability/prometheus.yml");
+        Set<String> targets = new TreeSet<>();
+        for (Map<String, Object> job : list(prometheus, "scrape_configs")) {
+            list(job, "static_configs").forEach(config -> targets.addAll(values(config, "targets")));
+        }
+        assertEquals(serverReplicas().stream().map(replica -> replica + ":" + port).collect(Collectors.toCollection(TreeSet::new)),
+                targets, "each replica reports only its own sockets and deliveries");
+    }
+
+    @Test
+    void kubernetesRunsTwoReplicasSharingTheRedisManifest() throws IOException {
+        assertEquals(2, map(kubernetes("deployment.yaml"), "spec").get("replicas"), "deployment.yaml replicas");
+
+        List<Map<String, Object>> manifest = kubernetesDocuments("redis.yaml");
+        Map<String, Object> redisDeployment = ofKind(manifest, "Deployment");
+        Map<String, Object> redisService = ofKind(manifest, "Service");
+        Map<String, Object> template = map(map(redisDeployment, "spec"), "template");
+        Map<String, Object> podSpec = map(template, "spec");
+        Map<String, Object> container = list(podSpec, "containers").get(0);
+        assertTrue(REDIS_IMAGE.matcher(String.valueOf(container.get("image"))).matches(), "a Redis 7 or Valkey 8 image: " + container.get("image"));
+        assertFalse(podSpec.containsKey("volumes"), "no persistence: nothing on the bus is worth keeping");
+        List<String> args = values(container, "args");
+        int save = args.indexOf("--save");
+        assertTrue(save >= 0 && save + 1 < args.size() && args.get(save + 1).isEmpty(), "snapshots off: " + args);
+        for (String probe : List.of("readinessProbe", "livenessProbe")) {
+            assertEquals(List.of("redis-cli", "ping"), values(map(map(container, probe), "exec"), "command"), "Redis " + probe);
+        }
+
+        Map<String, String> podLabels = strings(map(map(template, "metadata"), "labels"));
+        Map<String, String> redisSelector = strings(map(map(redisService, "spec"), "selector"));
+        assertTrue(podLabels.entrySet().containsAll(redisSelector.entrySet()), "the Redis Service selects the Redis pod");
+        Map<String, String> serverSelector = strings(map(map(kubernetes("service.yaml"), "spec"), "selector"));
+        assertFalse(podLabels.entrySet().containsAll(serverSelector.entrySet()), "the server's Service sends no client to Redis");
+        Map<String, Object> servicePort = list(map(redisService, "spec"), "ports").get(0);
+        Map<String, Object> containerPort = list(container, "ports").get(0);
+        assertEquals(containerPort.get("name"), servicePort.get("targetPort"), "the Redis Service targets the container's named port");
+        assertEquals(REDIS_DEFAULT_PORT, containerPort.get("containerPort"), "redis-server's own port");
+
+        URI redisUrl = load(kubernetesEnvironment()).cluster()
+                .orElseThrow(() -> new AssertionError("the ConfigMap or Secret sets no REDIS_URL: each pod would serve only its own clients"))
+                .redisUrl();
+        assertEquals(map(redisService, "metadata").get("name"), redisUrl.getHost(), "REDIS_URL names the Redis Service");
+        assertEquals(servicePort.get("port"), redisUrl.getPort() == -1 ? REDIS_DEFAULT_PORT : redisUrl.getPort(), "REDIS_URL port");
+    }
+
+    @Test
+    void replicasNeverShareAPermanentSlot() throws IOException {
+        // A slot serves one walsender at a time: two replicas on one permanent slot break each other's stream.
+        Set<String> permanentSlots = new TreeSet<>();
+        for (String replica : serverReplicas()) {
+            RealtimeConfig.ReplicationSettings replication = load(composeServerEnvironment(replica)).replication();
+            if (replication.permanentSlot()) {
+                assertTrue(permanentSlots.add(replication.slotNameSuffix().orElse("")),
+                        replica + " streams through a permanent slot another replica uses: give each its own SLOT_NAME_SUFFIX");
+            }
+        }
+        // A Deployment's pods share one environment, so one SLOT_NAME_SUFFIX.
+        Object replicas = map(kubernetes("deployment.yaml"), "spec").get("replicas");
+        assertTrue(Integer.valueOf(1).equals(replicas) || !load(kubernetesEnvironment()).replication().permanentSlot(),
+                "REPLICATION_SLOT_PERMANENT with " + replicas + " pods of one Deployment: use one replica or a StatefulSet");
     }
 
     @Test
@@ -296,10 +438,47 @@ class DeployFilesTest {
         return config;
     }
 
-    /** The server's environment in compose, with ${...} filled from .env.example. */
-    private static Map<String, String> composeServerEnvironment() {
+    /** The compose services that run the server, in file order. */
+    private static List<String> serverReplicas() {
+        List<String> replicas = map(compose, "services").entrySet().stream()
+                .filter(entry -> entry.getValue() instanceof Map<?, ?> service && service.get("build") instanceof Map<?, ?> build
+                        && SERVER_DOCKERFILE.equals(build.get("dockerfile")))
+                .map(Map.Entry::getKey)
+                .toList();
+        assertFalse(replicas.isEmpty(), "compose builds the server from " + SERVER_DOCKERFILE);
+        return replicas;
+    }
+
+    /** The port every replica listens on, from the first one's environment. */
+    private static int serverPort() {
+        return load(composeServerEnvironment(serverReplicas().get(0))).port();
+    }
+
+    /** The names a compose service answers to on its networks: its own and its aliases. */
+    private static Set<String> composeNames(String name) {
+        Set<String> names = new TreeSet<>(Set.of(name));
+        if (service(name).get("networks") instanceof Map<?, ?> byNetwork) {
+            byNetwork.values().stream().filter(network -> network instanceof Map<?, ?>)
+                    .forEach(network -> {
+                        Object aliases = cast(network).get("aliases");
+                        if (aliases instanceof List<?> list) {
+                            list.forEach(alias -> names.add(String.valueOf(alias)));
+                        }
+                    });
+        }
+        return names;
+    }
+
+    private static Map<String, String> withoutSlotSuffix(Map<String, String> environment) {
+        Map<String, String> rest = new LinkedHashMap<>(environment);
+        rest.remove("SLOT_NAME_SUFFIX");
+        return rest;
+    }
+
+    /** A replica's environment in compose, with ${...} filled from .env.example. */
+    private static Map<String, String> composeServerEnvironment(String replica) {
         Map<String, String> environment = new LinkedHashMap<>();
-        strings(map(service(SERVER_SERVICE), "environment")).forEach((name, value) -> {
+        strings(map(service(replica), "environment")).forEach((name, value) -> {
             Matcher reference = REFERENCE.matcher(value);
             StringBuilder filled = new StringBuilder();
             while (reference.find()) {
@@ -318,8 +497,8 @@ class DeployFilesTest {
         return environment;
     }
 
-    private static String composeHealthUrl() {
-        String command = String.join(" ", values(map(service(SERVER_SERVICE), "healthcheck"), "test"));
+    private static String composeHealthUrl(String replica) {
+        String command = String.join(" ", values(map(service(replica), "healthcheck"), "test"));
         Matcher url = Pattern.compile("https?://[^\\s\"']+").matcher(command);
         assertTrue(url.find(), "compose health check has a URL: " + command);
         return url.group();
@@ -436,6 +615,57 @@ class DeployFilesTest {
         return list(kong, "services");
     }
 
+    /** The Kong upstream a service's host names, if one does (Kong then balances over its targets). */
+    private static Optional<Map<String, Object>> kongUpstream(String host) {
+        if (!(kong.get("upstreams") instanceof List<?> upstreams)) {
+            return Optional.empty();
+        }
+        return upstreams.stream().map(DeployFilesTest::cast).filter(upstream -> host.equals(upstream.get("name"))).findFirst();
+    }
+
+    /** Where Kong sends a service's requests: its host, or each target of the upstream it names. */
+    private static List<KongDestination> kongDestinations(Map<String, Object> kongService) {
+        URI url = URI.create((String) kongService.get("url"));
+        Optional<Map<String, Object>> upstream = kongUpstream(url.getHost());
+        if (upstream.isEmpty()) {
+            return List.of(new KongDestination(url.getHost(), url.getPort(), hostHeader(url.getHost(), url.getPort())));
+        }
+        return list(upstream.get(), "targets").stream()
+                .map(target -> kongDestination(upstream.get(), String.valueOf(target.get("target"))))
+                .toList();
+    }
+
+    /**
+     * One target of an upstream as Kong proxies to it: without a port Kong uses 8000, and the Host
+     * it sends is the upstream's {@code host_header} if set, else the target's own name.
+     */
+    private static KongDestination kongDestination(Map<String, Object> upstream, String target) {
+        URI address = URI.create("http://" + target);
+        int port = address.getPort() == -1 ? 8000 : address.getPort();
+        Object hostHeader = upstream.get("host_header");
+        return new KongDestination(address.getHost(), port,
+                hostHeader(hostHeader == null ? address.getHost() : String.valueOf(hostHeader), port));
+    }
+
+    /** The Host Kong sends for a name and port: the port is left out only when it is HTTP's own. */
+    private static String hostHeader(String name, int port) {
+        return port == 80 ? name : name + ":" + port;
+    }
+
+    /**
+     * Where Kong connects and the Host it sends there.
+     *
+     * @param host       the name Kong connects to
+     * @param port       the port Kong connects to
+     * @param hostHeader the Host header of the proxied request
+     */
+    private record KongDestination(String host, int port, String hostHeader) {
+
+        String address() {
+            return host + ":" + port;
+        }
+    }
+
     private static Map<String, Object> serverContainer() throws IOException {
         Map<String, Object> podSpec = map(map(map(kubernetes("deployment.yaml"), "spec"), "template"), "spec");
         return list(podSpec, "containers").get(0);
@@ -447,6 +677,19 @@ class DeployFilesTest {
 
     private static Map<String, Object> kubernetes(String file) throws IOException {
         return yaml("kubernetes/" + file);
+    }
+
+    /** Every document of a multi-document manifest. */
+    private static List<Map<String, Object>> kubernetesDocuments(String file) throws IOException {
+        List<Map<String, Object>> documents = new ArrayList<>();
+        new Yaml().loadAll(Files.readString(DEPLOY.resolve("kubernetes/" + file))).forEach(document -> documents.add(cast(document)));
+        return documents;
+    }
+
+    private static Map<String, Object> ofKind(List<Map<String, Object>> documents, String kind) {
+        List<Map<String, Object>> found = documents.stream().filter(document -> kind.equals(document.get("kind"))).toList();
+        assertEquals(1, found.size(), "one " + kind + " in the manifest");
+        return found.get(0);
     }
 
     private static Map<String, Object> map(Map<String, Object> parent, String key) {
