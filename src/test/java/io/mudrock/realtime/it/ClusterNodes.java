@@ -201,7 +201,9 @@ final class ClusterNodes implements AutoCloseable {
             environment.put("WLP_USER_DIR", userDir.toString());
             int port = freePort();
             environment.put("PORT", Integer.toString(port));
-            nodes.add(new Node(name, port, dir.resolve(name + ".log"), builder));
+            Path log = dir.resolve(name + ".log");
+            Files.deleteIfExists(log); // a node's restarts append to it, an earlier run's nodes do not
+            nodes.add(new Node(name, port, log, builder));
         }
         ClusterNodes cluster = new ClusterNodes(nodes);
         try {
