@@ -49,7 +49,9 @@ describe('presence across nodes', () => {
     const a = await tracker(A, topic, 'ana')
     await tracker(B, topic, 'bo')
     await waitFor('both on A', () => keys(a).join() === 'ana,bo')
+    // A presence listener turns presence on for the channel (supabase-js sends presence.enabled).
     const late = clientOn(C).channel(topic, { config: { presence: { key: 'late' } } })
+      .on('presence', { event: 'sync' }, () => {})
     await joined(late)
     await waitFor('the late joiner on C sees ana and bo', () => keys(late).join() === 'ana,bo')
   })
@@ -68,7 +70,9 @@ describe('presence across nodes', () => {
     } finally {
       await control(C, 'start')
     }
+    // (cy's own client reconnects to the restarted node too and may track again: only cy2 is asserted.)
     const back = await tracker(C, topic, 'cy2')
-    await waitFor('the restarted node shares presence again', () => keys(a).join() === 'ana,cy2' && keys(back).join() === 'ana,cy2')
+    await waitFor('the restarted node shares presence again',
+      () => keys(a).includes('cy2') && keys(back).includes('ana'))
   })
 })

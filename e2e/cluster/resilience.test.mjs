@@ -4,7 +4,7 @@
 // 30 s cache lifetime), and max_concurrent_users counts the users of every node.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { anonKey, closeAll, ensureTenant, handshake, joined, waitFor } from '../lib/realtime.mjs'
+import { anonKey, closeAll, handshake, joined, sign, waitFor } from '../lib/realtime.mjs'
 import { NODE_URLS, clientOn, control, request, unique } from '../lib/cluster.mjs'
 
 after(closeAll)
@@ -64,6 +64,19 @@ describe('Redis down and back', () => {
   })
 })
 
+/**
+ * Changes the tenant's max_concurrent_users through node A with PATCH: a limit only, so no node
+ * drains its sockets for it (a PUT that also rewrites the secret or database would).
+ */
+async function setLimit(users) {
+  const now = Math.floor(Date.now() / 1000)
+  const response = await request(A, 'PATCH', `/api/tenants/${TENANT}`, {
+    token: sign({ iat: now, exp: now + 300 }, process.env.API_JWT_SECRET),
+    body: { tenant: { max_concurrent_users: users } },
+  })
+  assert.equal(response.status, 200, `PATCH max_concurrent_users=${users}: ${response.status} ${response.body}`)
+}
+
 describe('tenants and limits across nodes', () => {
   test('a limit changed through node A applies on B at once and counts the users of every node', async () => {
     const topic = unique('cluster-limit')
@@ -73,7 +86,7 @@ describe('tenants and limits across nodes', () => {
       token: anonKey(), body: { messages: [{ topic: unique('warm'), event: 'e', payload: {} }] },
     })
     assert.equal(warm.status, 202)
-    await ensureTenant(TENANT, { max_concurrent_users: 2 })
+    await setLimit(2)
     try {
       await member(C, topic)
       await member(B, topic)
@@ -84,7 +97,7 @@ describe('tenants and limits across nodes', () => {
         return answer.status === 429 && /Too many connected users/.test(answer.body)
       }, 10_000)
     } finally {
-      await ensureTenant(TENANT, { max_concurrent_users: 200 })
+      await setLimit(200)
     }
   })
 })

@@ -405,7 +405,10 @@ public class ChannelRegistry {
         if (diff.isEmpty()) {
             return 0;
         }
-        relay.publishPresence(key, diff.forOtherNodes());
+        TopicRelay current = relay;
+        if (current != TopicRelay.LOCAL) {
+            current.publishPresence(key, diff.forOtherNodes());
+        }
         return fanOut(topic, key, diff);
     }
 
