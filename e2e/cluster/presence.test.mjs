@@ -74,5 +74,8 @@ describe('presence across nodes', () => {
     const back = await tracker(C, topic, 'cy2')
     await waitFor('the restarted node shares presence again',
       () => keys(a).includes('cy2') && keys(back).includes('ana'))
+      .catch((error) => {
+        throw new Error(`${error.message}; A has ${keys(a)}, the restarted node has ${keys(back)}`)
+      })
   })
 })

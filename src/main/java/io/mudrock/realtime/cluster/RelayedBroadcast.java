@@ -4,6 +4,7 @@ import io.mudrock.realtime.protocol.UserBroadcast;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -53,6 +54,24 @@ public record RelayedBroadcast(String origin, UserBroadcast broadcast, String st
         }
         out.put(payload);
         return out.array();
+    }
+
+    /**
+     * Tells whether a message was published by a node, without decoding the rest: a node hears
+     * its own publishes back on every topic it has members for, and skips them.
+     *
+     * @param message the bytes as published
+     * @param originUtf8 the node's id in UTF-8
+     * @return true if the message names that origin
+     */
+    public static boolean publishedBy(byte[] message, byte[] originUtf8) {
+        int start = 2 + 4;
+        if (message.length < start + originUtf8.length) {
+            return false;
+        }
+        int length = ByteBuffer.wrap(message, 2, 4).getInt();
+        return length == originUtf8.length
+                && Arrays.equals(message, start, start + length, originUtf8, 0, length);
     }
 
     /**

@@ -49,6 +49,7 @@ public final class TopicBus implements TopicRelay {
 
     private final PubSubPort port;
     private final String nodeId;
+    private final byte[] nodeIdUtf8;
     private final String channelPrefix;
     private final String nodesChannel;
     private final TopicReceiver receiver;
@@ -73,6 +74,7 @@ public final class TopicBus implements TopicRelay {
             LongSupplier clock) {
         this.port = port;
         this.nodeId = nodeId;
+        this.nodeIdUtf8 = nodeId.getBytes(StandardCharsets.UTF_8);
         this.channelPrefix = "mudrock:" + namespace + ":topic:";
         this.nodesChannel = "mudrock:" + namespace + ":nodes";
         this.receiver = receiver;
@@ -123,6 +125,9 @@ public final class TopicBus implements TopicRelay {
             return; // its last member left; the unsubscribe is on its way
         }
         if (message.length > 0 && message[0] == 1) {
+            if (RelayedBroadcast.publishedBy(message, nodeIdUtf8)) {
+                return; // our own publish, heard back: delivered locally already
+            }
             Optional<RelayedBroadcast> relayed = RelayedBroadcast.decode(message);
             if (relayed.isPresent() && fromOtherNode(relayed.get().origin())) {
                 receiver.broadcast(interest.key, relayed.get().broadcast(), relayed.get().storedId());

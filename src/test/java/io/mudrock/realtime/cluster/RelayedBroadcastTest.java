@@ -54,4 +54,13 @@ class RelayedBroadcastTest {
         good[good.length - 1] = '['; // the JSON payload no longer parses
         assertEquals(Optional.empty(), RelayedBroadcast.decode(good));
     }
+
+    @Test
+    void aNodeRecognisesItsOwnPublishWithoutDecodingIt() {
+        byte[] message = new RelayedBroadcast("node-ä", UserBroadcast.textFramed("e", "{}", null), null).encode();
+        assertTrue(RelayedBroadcast.publishedBy(message, "node-ä".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(false, RelayedBroadcast.publishedBy(message, "node-a".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(false, RelayedBroadcast.publishedBy(message, "node-äx".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(false, RelayedBroadcast.publishedBy(new byte[] {1, 0, 0}, "n".getBytes(StandardCharsets.UTF_8)));
+    }
 }
