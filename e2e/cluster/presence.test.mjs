@@ -72,6 +72,11 @@ describe('presence across nodes', () => {
     }
     // (cy's own client reconnects to the restarted node too and may track again: only cy2 is asserted.)
     const back = await tracker(C, topic, 'cy2')
+    const watcher = clientOn(C).channel(topic, { config: { presence: { key: 'w' } } })
+      .on('presence', { event: 'sync' }, () => {})
+    await joined(watcher)
+    await waitFor('a watcher on the restarted node sees ana', () => keys(watcher).includes('ana'))
+      .catch((error) => { throw new Error(`${error.message}; the watcher has ${keys(watcher)}`) })
     await waitFor('the restarted node shares presence again',
       () => keys(a).includes('cy2') && keys(back).includes('ana'))
       .catch((error) => {

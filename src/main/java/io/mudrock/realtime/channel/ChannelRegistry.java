@@ -238,7 +238,9 @@ public class ChannelRegistry {
      * no diff is lost between the snapshot and the first diff.
      */
     void join(ChannelMember member, OutboundFrame reply) {
+        boolean[] opened = {false};
         topics.compute(member.key(), (key, existing) -> {
+            opened[0] = existing == null;
             Topic topic = existing != null ? existing : new Topic(presenceRefs);
             synchronized (topic) {
                 member.link().publishThenSend(() -> {
@@ -252,6 +254,9 @@ public class ChannelRegistry {
             }
             return topic;
         });
+        if (opened[0]) {
+            relay.opened(member.key());
+        }
         if (!member.isOpen()) {
             leave(member); // it closed while joining: its own leave may have run before the add
             return;

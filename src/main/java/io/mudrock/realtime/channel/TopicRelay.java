@@ -32,6 +32,10 @@ public interface TopicRelay {
         @Override
         public void publishPresenceState(TopicKey key, List<PresenceMeta> state) {
         }
+
+        @Override
+        public void opened(TopicKey key) {
+        }
     };
 
     /**
@@ -72,6 +76,15 @@ public interface TopicRelay {
      * @param state every meta this node tracks there
      */
     void publishPresenceState(TopicKey key, List<PresenceMeta> state);
+
+    /**
+     * This node's first channel of a topic is visible to fan-out: ask the other nodes for their
+     * presence there. Asked only now, not when the subscription went live, so their answers
+     * find the topic. Never blocks and never throws.
+     *
+     * @param key the topic
+     */
+    void opened(TopicKey key);
 
     /** One channel's interest in a topic's broadcasts from other nodes. */
     interface Listening {

@@ -27,8 +27,8 @@ import java.util.logging.Logger;
  *
  * <p>Each message names the node that sent it, which skips its own: it already delivered it to
  * its members, so every member on every node gets it once. Presence: a node announces each
- * change of its channels' metas; when it starts hearing a topic it asks, and the others answer
- * with their full state; metas of a node that says goodbye, or stays silent on the cluster's
+ * change of its channels' metas; when its first channel of a topic is open it asks, and the
+ * others answer with their full state; metas of a node that says goodbye, or stays silent on the cluster's
  * channel for {@link #NODE_TIMEOUT}, leave everywhere. When Redis is unreachable a join waits at
  * most {@code listenBound} for its subscription and goes on, publishes fail fast, each node
  * serves its own clients, and {@link #resubscribeAll} resynchronizes once Redis is back.
@@ -111,6 +111,11 @@ public final class TopicBus implements TopicRelay {
     @Override
     public void publishPresenceState(TopicKey key, List<PresenceMeta> state) {
         send(channelName(key), PresenceMessage.state(nodeId, state).encode());
+    }
+
+    @Override
+    public void opened(TopicKey key) {
+        send(channelName(key), PresenceMessage.ask(nodeId).encode());
     }
 
     /**
@@ -241,10 +246,10 @@ public final class TopicBus implements TopicRelay {
         port.subscribe(channel).whenComplete((done, error) -> {
             reached(error);
             live.complete(null);
-            if (error == null) {
-                if (resync) {
-                    receiver.announcePresence(key); // retracts or restores what the others hold of us
-                }
+            if (error == null && resync) {
+                // The topic exists here already: tell ours (retracting or restoring what the
+                // others hold of us) and ask for theirs. A new topic asks once it is open.
+                receiver.announcePresence(key);
                 send(channel, PresenceMessage.ask(nodeId).encode());
             }
         });

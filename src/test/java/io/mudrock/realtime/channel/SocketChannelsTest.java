@@ -404,6 +404,11 @@ class SocketChannelsTest {
         }
 
         @Override
+        public synchronized void opened(TopicKey key) {
+            calls.add("opened " + key);
+        }
+
+        @Override
         public synchronized void publishPresenceState(TopicKey key, List<PresenceMeta> state) {
             calls.add("state " + key + " " + state.stream().map(m -> m.key() + "=" + m.payloadJson()).toList());
         }
@@ -455,8 +460,8 @@ class SocketChannelsTest {
         local.link.take();
         local.send("[\"1\",\"2\",\"realtime:p\",\"presence\",{\"type\":\"presence\",\"event\":\"track\",\"payload\":{\"s\":1}}]");
         local.link.take();
-        assertEquals(List.of("listen " + key, "presence " + key + " left 0 joined [ana={\"s\":1}]"), relay.take(),
-                "a local track goes to the other nodes");
+        assertEquals(List.of("listen " + key, "opened " + key, "presence " + key + " left 0 joined [ana={\"s\":1}]"), relay.take(),
+                "the topic's first channel asks the other nodes once it is open; a local track goes to them");
 
         registry.presenceFrom("node-b", key, new PresenceChange(List.of(),
                 List.of(new PresenceMeta("bob", "bref1", null, "{\"s\":2}"))));

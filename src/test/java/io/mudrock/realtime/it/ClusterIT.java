@@ -53,6 +53,10 @@ class ClusterIT {
     @BeforeAll
     static void startCluster() throws Exception {
         Assumptions.assumeFalse(Boolean.getBoolean("skip.e2e"), "skip.e2e is set");
+        // The nodes run on the default transport whatever the run's; a second failsafe run
+        // (-Dit.test=ClusterIT selects it there too) would repeat the same cluster.
+        Assumptions.assumeTrue(TestServer.WEBSOCKET_TRANSPORT.equals(TestServer.DEFAULT_WEBSOCKET_TRANSPORT),
+                "the cluster runs once, on the default WebSocket transport");
         if (!Files.isDirectory(TestServer.baseDir().resolve("e2e/node_modules"))) {
             fail("e2e/node_modules is missing: run `npm ci` in e2e/ (mvn verify does it in pre-integration-test)");
         }
