@@ -4,6 +4,7 @@ import io.mudrock.realtime.channel.ChannelRegistry;
 import io.mudrock.realtime.channel.SocketChannels;
 import io.mudrock.realtime.config.ConfigLoader;
 import io.mudrock.realtime.config.RealtimeConfig;
+import io.mudrock.realtime.it.Await;
 import io.mudrock.realtime.metrics.RealtimeMetrics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -140,11 +141,7 @@ class JitWarmupTest {
 
     /** The timer thread is stopped with the warm-up; it ends asynchronously, so wait with a deadline. */
     private static void assertTimerThreadEnds() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (timerThreadAlive()) {
-            assertTrue(System.nanoTime() - deadline < 0, "the warm-up's timer thread still runs");
-            Thread.sleep(10);
-        }
+        Await.until("the warm-up's timer thread to end", Duration.ofSeconds(5), () -> !timerThreadAlive());
     }
 
     private static boolean timerThreadAlive() {
