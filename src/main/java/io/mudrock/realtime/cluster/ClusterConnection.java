@@ -6,12 +6,14 @@ import io.mudrock.realtime.channel.ChannelRegistry;
 import io.mudrock.realtime.tenant.TenantDirectory;
 import io.mudrock.realtime.tenant.TenantEvent;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Locale;
@@ -57,7 +59,9 @@ public class ClusterConnection {
     // Announced tenant changes are applied off Redis's I/O thread, one after another in arrival order.
     private CompletableFuture<Void> appliedChanges = CompletableFuture.completedFuture(null); // guarded by this
 
-    void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
+    // After the start-up sequence's own observer: a bad configuration is then reported as its one
+    // line, not as this bean's failure to read it.
+    void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) @Initialized(ApplicationScoped.class) Object event) {
         if (!engine.enabled()) {
             return;
         }
