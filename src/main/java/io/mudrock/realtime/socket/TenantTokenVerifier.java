@@ -53,7 +53,17 @@ public class TenantTokenVerifier implements TokenVerifier {
         if (token != null && token.startsWith(ApiKeyKind.KEY_PREFIX)) {
             return verifyApiKey(tenantId, token.strip());
         }
-        TokenVerification verification = verifier.verifyWithRoleAndExp(token, tenant.get());
+        return verdictOf(token, verifier.verifyWithRoleAndExp(token, tenant.get()));
+    }
+
+    /**
+     * What the channel layer is told of a verified or rejected token.
+     *
+     * @param token the token as the client sent it
+     * @param verification what {@code JwtVerifier} said of it
+     * @return the verdict
+     */
+    public static TokenVerdict verdictOf(String token, TokenVerification verification) {
         if (verification instanceof TokenRejection rejection) {
             return new TokenVerdict.Refused(rejection.connectMessage(), rejection.joinReason(),
                     rejection.systemMessage());

@@ -1,10 +1,7 @@
 package io.mudrock.realtime.startup;
 
 import io.mudrock.realtime.auth.JwtVerifier;
-import io.mudrock.realtime.auth.TokenRejection;
 import io.mudrock.realtime.auth.TokenSigner;
-import io.mudrock.realtime.auth.TokenVerification;
-import io.mudrock.realtime.auth.VerifiedClaims;
 import io.mudrock.realtime.changes.ChangeAssembler;
 import io.mudrock.realtime.changes.ChangePayloadSerializer;
 import io.mudrock.realtime.changes.ColumnMask;
@@ -16,7 +13,6 @@ import io.mudrock.realtime.changes.values.PgTypeRegistry;
 import io.mudrock.realtime.channel.ChannelRegistry;
 import io.mudrock.realtime.channel.ChannelServices;
 import io.mudrock.realtime.channel.ChannelTenant;
-import io.mudrock.realtime.channel.ClientClaims;
 import io.mudrock.realtime.channel.ClientLink;
 import io.mudrock.realtime.channel.NoPostgresChanges;
 import io.mudrock.realtime.channel.SocketChannels;
@@ -31,6 +27,7 @@ import io.mudrock.realtime.protocol.FrameEncoder;
 import io.mudrock.realtime.protocol.InboundMessage;
 import io.mudrock.realtime.protocol.OutboundFrame;
 import io.mudrock.realtime.protocol.Serializer;
+import io.mudrock.realtime.socket.TenantTokenVerifier;
 import io.mudrock.realtime.tenant.Tenant;
 import io.mudrock.realtime.wire.CloseStatus;
 import io.mudrock.realtime.wire.FrameParser;
@@ -243,16 +240,7 @@ final class WarmupRounds {
 
     /** Connect and join token checks as {@code TenantTokenVerifier} makes them, with the throwaway tenant. */
     private static TokenVerifier verifier(JwtVerifier jwt, Tenant tenant) {
-        return (id, token) -> {
-            TokenVerification verification = jwt.verifyWithRoleAndExp(token, tenant);
-            if (verification instanceof TokenRejection rejection) {
-                return new TokenVerdict.Refused(rejection.connectMessage(), rejection.joinReason(),
-                        rejection.systemMessage());
-            }
-            VerifiedClaims claims = (VerifiedClaims) verification;
-            return new TokenVerdict.Accepted(new ClientClaims(token, claims.role(), claims.exp(), claims.sub(),
-                    claims.claimsJson()));
-        };
+        return (id, token) -> TenantTokenVerifier.verdictOf(token, jwt.verifyWithRoleAndExp(token, tenant));
     }
 
     /** realtime-js's kind-3 frame: a client's binary broadcast push with a JSON payload. */
